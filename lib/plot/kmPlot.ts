@@ -46,6 +46,8 @@ export interface KmPlotOptions {
   palette?: string[];
   /** Legend entries per stratum; default String(group) ("All" for an ungrouped fit). */
   labels?: string[];
+  /** Name of the grouping variable: legend entries become survfit's "sex=1", "sex=2". */
+  variable?: string;
   legendTitle?: string;
   /** Right end of the time axis; curves, marks and breaks beyond it are cut. Default: the last time. */
   xmax?: number;
@@ -89,7 +91,11 @@ export function kmPlot(km: KmLike, options: KmPlotOptions = {}): PlotlyFigure {
   const censorMarks = options.censorMarks ?? true;
   const riskTable = options.riskTable ?? true;
   const colors = options.palette && options.palette.length >= k ? options.palette : huePalette(k);
-  const labels = strata.map((s, i) => options.labels?.[i] ?? (k === 1 && s.group == null ? "All" : String(s.group)));
+  const labels = strata.map((s, i) => {
+    if (options.labels?.[i] !== undefined) return options.labels[i];
+    if (k === 1 && (s.group == null || s.group === "all")) return "All";
+    return options.variable ? `${options.variable}=${String(s.group)}` : String(s.group);
+  });
   let lastTime = 0;
   for (const s of strata) for (let i = 0; i < s.time.length; i++) lastTime = Math.max(lastTime, s.time[i]);
   const xmax = options.xmax ?? lastTime;

@@ -1,0 +1,2 @@
+export { createRng, foldIds } from "./rng.js";
+export type { Rng } from "./rng.js";

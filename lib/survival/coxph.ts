@@ -1,0 +1,743 @@
+/**
+ * Cox proportional hazards regression, matched to R's survival::coxph (3.5.3) with its
+ * default control: Newton–Raphson from `init` (default 0) with step-halving, stopping when
+ * the relative change of the log partial likelihood is <= eps (1e-9), at most maxIter (20)
+ * iterations; Efron (default) or Breslow handling of tied event times.
+ *
+ * As R does, each covariate is centred at its mean and scaled by 1 / (mean absolute
+ * deviation) before iterating — except columns whose values all lie in {-1, 0, 1}
+ * (R's `nocenter`), which are left alone and get a reported mean of 0. Newton steps are
+ * affine invariant, so this changes only rounding; it is kept so that iteration counts,
+ * linear predictors (centred by `means`) and the baseline hazard agree with R.
+ *
+ * One pass over the data per iteration, backwards in time through the rows sorted by time,
+ * accumulating risk-set sums: O(n p^2) per iteration, no risk-set loops.
+ *
+ * The internal design (`CoxDesign`) already carries case weights, offsets and stratum
+ * boundaries so that strata/weights/offset can be exposed later; today they are always
+ * 1, 0 and a single stratum.
+ *
+ * Not (yet) mirrored: R's `timefix` (aeqSurv), which merges times that differ only by
+ * floating-point noise; exact ties are handled as R does.
+ */
+import { InputError } from "../errors.js";
+import { pchisq, pnorm, qnorm } from "../stats/distributions.js";
+import { concordance as concordanceOf } from "./concordance.js";
+import { checkLength, survivalInput } from "./input.js";
+
+export type CoxTies = "efron" | "breslow";
+
+export interface CoxphData {
+  time: ArrayLike<number>;
+  /** 1 = event, 0 = censored. */
+  status: ArrayLike<number>;
+  /** Model-matrix columns by name, in model order (e.g. modelFrame(...).x). */
+  x: Record<string, ArrayLike<number>>;
+}
+
+export interface CoxphOptions {
+  ties?: CoxTies;
+  /** Starting coefficients, in the order of `x` (R's init). Default all 0. */
+  init?: ArrayLike<number>;
+  /** R's iter.max (default 20). 0 returns loglik, score test and variance at `init`. */
+  maxIter?: number;
+  /** R's eps: convergence when |1 - loglik_old / loglik_new| <= eps (default 1e-9). */
+  eps?: number;
+  /** Level of the hazard-ratio confidence interval (default 0.95). */
+  confLevel?: number;
+}
+
+export interface ChisqTest {
+  chisq: number;
+  df: number;
+  p: number;
+}
+
+export interface CoxConcordance {
+  c: number;
+  se: number;
+  concordant: number;
+  discordant: number;
+  tiedRisk: number;
+  tiedTime: number;
+  /** Event pairs tied on both time and risk (R's tied.xy). */
+  tiedBoth: number;
+}
+
+export interface CoxphFit {
+  terms: string[];
+  /** Coefficients; NaN only for a term listed in `aliased` (R's NA), always with a warning. */
+  coef: number[];
+  se: number[];
+  hr: number[];
+  hrLower: number[];
+  hrUpper: number[];
+  z: number[];
+  p: number[];
+  /** Inverse information at the estimate (rows/columns of aliased terms are 0, as R). */
+  variance: number[][];
+  /** [at init (0 by default), at the estimate] — R's $loglik. */
+  loglik: [number, number];
+  lrTest: ChisqTest;
+  waldTest: ChisqTest;
+  scoreTest: ChisqTest;
+  concordance: CoxConcordance;
+  n: number;
+  nEvent: number;
+  iterations: number;
+  converged: boolean;
+  /** Centring constants (R's $means; 0 for columns coded within {-1, 0, 1}). */
+  means: number[];
+  /** (x - means) · coef, per input row (R's $linear.predictors). */
+  linearPredictors: number[];
+  /** R's residuals(fit, "martingale"), per input row. */
+  martingale: number[];
+  /** Score vector at the estimate (R's coxfit$u) — ~0 after convergence. */
+  score: number[];
+  /** true for a coefficient R would report as NA (X matrix singular). */
+  aliased: boolean[];
+  ties: CoxTies;
+  confLevel: number;
+  warnings: string[];
+  /** The fitted inputs (input row order, uncentred), for baseline hazards, survival curves and cox.zph. */
+  data: { time: Float64Array; status: Uint8Array; x: Float64Array[] };
+}
+
+/**
+ * The data as the fitting routines see them: rows sorted by time (stable, as R's order()),
+ * covariates centred/scaled, row-major. `stratumEnd[i] = 1` marks the last row of a stratum.
+ */
+export interface CoxDesign {
+  n: number;
+  p: number;
+  time: Float64Array;
+  status: Uint8Array;
+  /** Row-major n × p. */
+  x: Float64Array;
+  weights: Float64Array;
+  offset: Float64Array;
+  stratumEnd: Uint8Array;
+}
+
+// R's coxph.control(): toler.chol = .Machine$double.eps^0.75, toler.inf = sqrt(eps).
+const TOLER_CHOL = Math.pow(2.220446049250313e-16, 0.75);
+
+/** Indices 0..n-1 sorted by time, ties kept in input order (R's order()). */
+export function timeOrder(time: ArrayLike<number>): Int32Array {
+  const idx = Array.from({ length: time.length }, (_, i) => i);
+  idx.sort((a, b) => time[a] - time[b] || a - b);
+  return Int32Array.from(idx);
+}
+
+/**
+ * Log partial likelihood at `beta`, with the score vector `u` and the information matrix
+ * `imat` (p × p, full symmetric) written into the given buffers.
+ */
+export function coxIteration(d: CoxDesign, beta: Float64Array, efron: boolean, u: Float64Array, imat: Float64Array): number {
+  const { n, p, time, status, x, weights, offset, stratumEnd } = d;
+  const a = new Float64Array(p);
+  const a2 = new Float64Array(p);
+  const cmat = new Float64Array(p * p); // lower triangles used
+  const cmat2 = new Float64Array(p * p);
+  u.fill(0);
+  imat.fill(0);
+  let loglik = 0;
+  let denom = 0;
+  let person = n - 1;
+  while (person >= 0) {
+    if (person === n - 1 || stratumEnd[person] === 1) {
+      denom = 0;
+      a.fill(0);
+      cmat.fill(0);
+    }
+    const dtime = time[person];
+    let ndead = 0;
+    let deadwt = 0;
+    let denom2 = 0;
+    // One group of rows sharing this time (ties never cross strata).
+    while (person >= 0 && time[person] === dtime) {
+      const row = person * p;
+      let zbeta = offset[person];
+      for (let i = 0; i < p; i++) zbeta += beta[i] * x[row + i];
+      const risk = Math.exp(zbeta) * weights[person];
+      if (status[person] === 0) {
+        denom += risk;
+        for (let i = 0; i < p; i++) {
+          const rx = risk * x[row + i];
+          a[i] += rx;
+          const ci = i * p;
+          for (let j = 0; j <= i; j++) cmat[ci + j] += rx * x[row + j];
+        }
+      } else {
+        ndead++;
+        deadwt += weights[person];
+        denom2 += risk;
+        loglik += weights[person] * zbeta;
+        for (let i = 0; i < p; i++) {
+          const xi = x[row + i];
+          u[i] += weights[person] * xi;
+          const rx = risk * xi;
+          a2[i] += rx;
+          const ci = i * p;
+          for (let j = 0; j <= i; j++) cmat2[ci + j] += rx * x[row + j];
+        }
+      }
+      person--;
+      if (person >= 0 && stratumEnd[person] === 1) break;
+    }
+    if (ndead > 0) {
+      if (!efron || ndead === 1) {
+        // Breslow: all deaths see the full risk set.
+        denom += denom2;
+        loglik -= deadwt * Math.log(denom);
+        for (let i = 0; i < p; i++) {
+          a[i] += a2[i];
+          const mean = a[i] / denom;
+          u[i] -= deadwt * mean;
+          const ci = i * p;
+          for (let j = 0; j <= i; j++) {
+            cmat[ci + j] += cmat2[ci + j];
+            imat[ci + j] += (deadwt * (cmat[ci + j] - mean * a[j])) / denom;
+          }
+        }
+      } else {
+        // Efron: the tied deaths leave the risk set in ndead equal fractions.
+        const wtave = deadwt / ndead;
+        for (let k = 0; k < ndead; k++) {
+          denom += denom2 / ndead;
+          loglik -= wtave * Math.log(denom);
+          for (let i = 0; i < p; i++) {
+            a[i] += a2[i] / ndead;
+            const mean = a[i] / denom;
+            u[i] -= wtave * mean;
+            const ci = i * p;
+            for (let j = 0; j <= i; j++) {
+              cmat[ci + j] += cmat2[ci + j] / ndead;
+              imat[ci + j] += (wtave * (cmat[ci + j] - mean * a[j])) / denom;
+            }
+          }
+        }
+      }
+      a2.fill(0);
+      cmat2.fill(0);
+    }
+  }
+  for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) imat[j * p + i] = imat[i * p + j];
+  return loglik;
+}
+
+/**
+ * Generalised Cholesky (LDL') of a symmetric p × p matrix, in place, as R's cholesky2:
+ * a pivot below toler × (largest diagonal) is set to 0 (that column is treated as
+ * redundant) instead of failing. L goes below the diagonal, D on it.
+ * Returns the rank, negated if the matrix is clearly not non-negative definite.
+ */
+export function cholesky(m: Float64Array, p: number, toler = TOLER_CHOL): number {
+  let eps = 0;
+  for (let i = 0; i < p; i++) {
+    if (m[i * p + i] > eps) eps = m[i * p + i];
+    for (let j = i + 1; j < p; j++) m[j * p + i] = m[i * p + j];
+  }
+  eps = eps === 0 ? toler : eps * toler;
+  let rank = 0;
+  let nonneg = 1;
+  for (let i = 0; i < p; i++) {
+    const pivot = m[i * p + i];
+    if (!Number.isFinite(pivot) || pivot < eps) {
+      m[i * p + i] = 0;
+      if (pivot < -8 * eps) nonneg = -1;
+      continue;
+    }
+    rank++;
+    for (let j = i + 1; j < p; j++) {
+      const t = m[j * p + i] / pivot;
+      m[j * p + i] = t;
+      m[j * p + j] -= t * t * pivot;
+      for (let k = j + 1; k < p; k++) m[k * p + j] -= t * m[k * p + i];
+    }
+  }
+  return rank * nonneg;
+}
+
+/** Solves (LDL') z = y in place using cholesky()'s output; redundant columns get z = 0. */
+export function choleskySolve(m: Float64Array, p: number, y: Float64Array): void {
+  for (let i = 0; i < p; i++) {
+    let t = y[i];
+    for (let j = 0; j < i; j++) t -= y[j] * m[i * p + j];
+    y[i] = t;
+  }
+  for (let i = p - 1; i >= 0; i--) {
+    const dii = m[i * p + i];
+    if (dii === 0) {
+      y[i] = 0;
+      continue;
+    }
+    let t = y[i] / dii;
+    for (let j = i + 1; j < p; j++) t -= y[j] * m[j * p + i];
+    y[i] = t;
+  }
+}
+
+/**
+ * Inverse from cholesky()'s output, returned as a full symmetric matrix (new buffer);
+ * rows and columns of redundant pivots are 0 (a generalised inverse, as R's chinv2).
+ */
+export function choleskyInverse(m: Float64Array, p: number): Float64Array {
+  const w = Float64Array.from(m);
+  // Invert L (unit diagonal) and D in the lower triangle.
+  for (let i = 0; i < p; i++) {
+    if (w[i * p + i] > 0) {
+      w[i * p + i] = 1 / w[i * p + i];
+      for (let j = i + 1; j < p; j++) {
+        w[j * p + i] = -w[j * p + i];
+        for (let k = 0; k < i; k++) w[j * p + k] += w[j * p + i] * w[i * p + k];
+      }
+    }
+  }
+  // inverse = L^-T D^-1 L^-1, built in the upper triangle.
+  for (let i = 0; i < p; i++) {
+    if (w[i * p + i] === 0) {
+      for (let j = 0; j < i; j++) w[j * p + i] = 0;
+      for (let j = i; j < p; j++) w[i * p + j] = 0;
+      continue;
+    }
+    for (let j = i + 1; j < p; j++) {
+      const t = w[j * p + i] * w[j * p + j];
+      w[i * p + j] = t;
+      for (let k = i; k < j; k++) w[i * p + k] += t * w[j * p + k];
+    }
+  }
+  const out = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) {
+    for (let j = i; j < p; j++) {
+      out[i * p + j] = w[i * p + j];
+      out[j * p + i] = w[i * p + j];
+    }
+  }
+  return out;
+}
+
+/** b' V^- b by generalised Cholesky (R's coxph.wtest): the Wald statistic for b. */
+export function quadraticForm(v: Float64Array, p: number, b: ArrayLike<number>): number {
+  if (p === 0) return 0;
+  const m = Float64Array.from(v);
+  cholesky(m, p);
+  const y = Float64Array.from(b);
+  choleskySolve(m, p, y);
+  let s = 0;
+  for (let i = 0; i < p; i++) s += b[i] * y[i];
+  return s;
+}
+
+function chisqTest(chisq: number, df: number): ChisqTest {
+  // R: pchisq(0, 0, lower.tail = FALSE) is 1 (the no-event fit reports 0 on 0 df, p = 1).
+  const p = df === 0 ? (chisq > 0 ? 0 : 1) : pchisq(chisq, df, false);
+  return { chisq, df, p };
+}
+
+/** Checks the covariates: one value per row, all finite (R refuses NA after na.omit and Inf). */
+function covariateColumns(x: Record<string, ArrayLike<number>>, n: number): { terms: string[]; cols: Float64Array[] } {
+  if (x === null || typeof x !== "object") throw new InputError("coxph: x must be an object of covariate columns");
+  const terms = Object.keys(x);
+  if (terms.length === 0) {
+    throw new InputError("coxph: no covariates in x (the null model is not supported; give at least one column)");
+  }
+  const cols = terms.map((name) => {
+    const v = x[name];
+    if (v === null || v === undefined || typeof v.length !== "number") {
+      throw new InputError(`coxph: covariate "${name}" is not an array`);
+    }
+    checkLength(v, n, `covariate "${name}"`, "coxph");
+    const col = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const value = v[i];
+      if (typeof value !== "number" || Number.isNaN(value)) {
+        throw new InputError(
+          `coxph: covariate "${name}" is missing (${value}) at row ${i + 1}; remove incomplete rows first ` +
+            `(R's na.omit), e.g. build the inputs with modelFrame()`,
+        );
+      }
+      if (!Number.isFinite(value)) {
+        throw new InputError(`coxph: covariate "${name}" is infinite at row ${i + 1} (R: "data contains an infinite predictor")`);
+      }
+      col[i] = value;
+    }
+    return col;
+  });
+  return { terms, cols };
+}
+
+/** Fits the Cox model. See the module comment for what is matched to R. */
+export function coxph(data: CoxphData, options: CoxphOptions = {}): CoxphFit {
+  const ties = options.ties ?? "efron";
+  if (ties !== "efron" && ties !== "breslow") throw new InputError(`coxph: ties must be "efron" or "breslow", not "${ties}"`);
+  const maxIter = options.maxIter ?? 20;
+  if (!(Number.isInteger(maxIter) && maxIter >= 0)) throw new InputError(`coxph: maxIter must be a whole number >= 0, not ${maxIter}`);
+  const eps = options.eps ?? 1e-9;
+  if (!(eps > 0)) throw new InputError(`coxph: eps must be > 0, not ${eps}`);
+  const confLevel = options.confLevel ?? 0.95;
+  if (!(confLevel > 0 && confLevel < 1)) throw new InputError(`coxph: confLevel must be in (0, 1), not ${confLevel}`);
+  const { time, status, n } = survivalInput(data.time, data.status, "coxph");
+  const { terms, cols } = covariateColumns(data.x, n);
+  const p = terms.length;
+  let init = new Float64Array(p);
+  if (options.init !== undefined) {
+    if (options.init.length !== p) throw new InputError(`coxph: init has ${options.init.length} values but there are ${p} covariates`);
+    init = Float64Array.from(options.init);
+    init.forEach((b, i) => {
+      if (!Number.isFinite(b)) throw new InputError(`coxph: init[${i}] (${terms[i]}) is ${b}`);
+    });
+  }
+  const warnings: string[] = [];
+  const nEvent = status.reduce((s, v) => s + v, 0);
+  const dataCopy = { time, status, x: cols };
+
+  // Centring constants as R: plain means, except 0 for {-1, 0, 1} columns (R's nocenter).
+  const centred = cols.map((c) => !c.every((v) => v === 0 || v === 1 || v === -1));
+  const means = cols.map((c, k) => (centred[k] ? c.reduce((s, v) => s + v, 0) / n : 0));
+
+  if (nEvent === 0) return noEventFit(terms, cols, means, dataCopy, n, ties, confLevel, warnings);
+
+  // R refuses starting values whose risk scores overflow exp().
+  if (options.init !== undefined) {
+    let allZero = true;
+    for (let i = 0; i < n; i++) {
+      let eta = 0;
+      for (let k = 0; k < p; k++) eta += (cols[k][i] - means[k]) * init[k];
+      const r = Math.exp(eta);
+      if (!Number.isFinite(r)) throw new InputError("coxph: initial values lead to overflow of the exp function");
+      if (r !== 0) allZero = false;
+    }
+    if (allZero) throw new InputError("coxph: initial values lead to underflow of the exp function");
+  }
+
+  const order = timeOrder(time);
+  const scale = new Float64Array(p);
+  const x = new Float64Array(n * p);
+  for (let k = 0; k < p; k++) {
+    const c = cols[k];
+    let s = 1;
+    if (centred[k]) {
+      let mad = 0;
+      for (let i = 0; i < n; i++) mad += Math.abs(c[i] - means[k]);
+      s = mad > 0 ? n / mad : 1; // constant covariate: leave unscaled
+    }
+    scale[k] = s;
+    for (let r = 0; r < n; r++) x[r * p + k] = (c[order[r]] - means[k]) * s;
+  }
+  const stratumEnd = new Uint8Array(n);
+  stratumEnd[n - 1] = 1;
+  const design: CoxDesign = {
+    n,
+    p,
+    time: Float64Array.from(order, (i) => time[i]),
+    status: Uint8Array.from(order, (i) => status[i]),
+    x,
+    weights: new Float64Array(n).fill(1),
+    offset: new Float64Array(n),
+    stratumEnd,
+  };
+  const efron = ties === "efron";
+  const nr = newtonRaphson(design, Float64Array.from(init, (b, k) => b / scale[k]), efron, maxIter, eps);
+
+  // Back to the covariates' own scale.
+  const beta = Float64Array.from(nr.beta, (b, k) => b * scale[k]);
+  const u = Float64Array.from(nr.u, (v, k) => v / scale[k]);
+  const varFlat = Float64Array.from(nr.variance, (v, idx) => v * scale[Math.floor(idx / p)] * scale[idx % p]);
+
+  // R marks a coefficient NA when its pivot was dropped (singular X); the coefficient
+  // stays at its start value in the linear predictor. We report NaN plus R's warning,
+  // never a silent NaN: `aliased` says which.
+  // (R does this only after a converged fit; we also do it for maxIter = 0 or no
+  // convergence, where R would leave coef at init with se 0 and a NaN z.)
+  const aliased = new Array<boolean>(p).fill(false);
+  if (nr.rank !== p) {
+    for (let k = 0; k < p; k++) aliased[k] = varFlat[k * p + k] === 0;
+  }
+  const aliasedIdx = aliased.flatMap((s, k) => (s ? [k + 1] : []));
+  if (aliasedIdx.length > 0) warnings.push(`X matrix deemed to be singular; variable ${aliasedIdx.join(" ")}`);
+
+  const lpCentre = means.reduce((s, m, k) => s + m * beta[k], 0);
+  const linearPredictors = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    let eta = -lpCentre;
+    for (let k = 0; k < p; k++) eta += cols[k][i] * beta[k];
+    linearPredictors[i] = eta;
+  }
+
+  if (maxIter > 1) {
+    if (!nr.converged) {
+      warnings.push("Ran out of iterations and did not converge");
+      const infs = infiniteCheck(u, varFlat, p);
+      if (Math.max(...linearPredictors) > 500 || infs.some((v) => !Number.isFinite(v))) {
+        warnings.push("one or more coefficients may be infinite");
+      }
+    } else {
+      const tolerInf = Math.sqrt(eps);
+      const infs = infiniteCheck(u, varFlat, p);
+      const flagged: number[] = [];
+      for (let k = 0; k < p; k++) {
+        if (!Number.isFinite(u[k]) || (infs[k] > eps && infs[k] > tolerInf * Math.abs(beta[k]))) flagged.push(k + 1);
+      }
+      if (flagged.length > 0) warnings.push(`Loglik converged before variable ${flagged.join(",")}; coefficient may be infinite.`);
+    }
+  }
+
+  const z = qnorm(1 - (1 - confLevel) / 2);
+  const coef: number[] = [];
+  const se: number[] = [];
+  const variance: number[][] = [];
+  for (let k = 0; k < p; k++) {
+    coef.push(aliased[k] ? NaN : beta[k]);
+    se.push(aliased[k] ? NaN : Math.sqrt(varFlat[k * p + k]));
+    variance.push(Array.from(varFlat.subarray(k * p, (k + 1) * p)));
+  }
+  const zStat = coef.map((b, k) => b / se[k]);
+
+  // Wald test on the estimable coefficients (minus init, as R).
+  const keep = aliased.flatMap((s, k) => (s ? [] : [k]));
+  const vKeep = new Float64Array(keep.length * keep.length);
+  keep.forEach((i, a) => keep.forEach((j, b) => (vKeep[a * keep.length + b] = varFlat[i * p + j])));
+  const wald = quadraticForm(vKeep, keep.length, keep.map((k) => beta[k] - init[k]));
+  const df = keep.length;
+
+  const martingale = martingaleResiduals(design, order, linearPredictors, efron);
+  const conc = concordanceOf(time, status, linearPredictors);
+
+  return {
+    terms,
+    coef,
+    se,
+    hr: coef.map(Math.exp),
+    hrLower: coef.map((b, k) => Math.exp(b - z * se[k])),
+    hrUpper: coef.map((b, k) => Math.exp(b + z * se[k])),
+    z: zStat,
+    p: zStat.map((v) => 2 * pnorm(-Math.abs(v))),
+    variance,
+    loglik: [nr.loglik0, nr.loglik],
+    lrTest: chisqTest(2 * (nr.loglik - nr.loglik0), df),
+    waldTest: chisqTest(wald, df),
+    scoreTest: chisqTest(nr.scoreTest, df),
+    concordance: {
+      c: conc.c,
+      se: conc.se,
+      concordant: conc.concordant,
+      discordant: conc.discordant,
+      tiedRisk: conc.tiedRisk,
+      tiedTime: conc.tiedTime,
+      tiedBoth: conc.tiedBoth,
+    },
+    n,
+    nEvent,
+    iterations: nr.iterations,
+    converged: nr.converged,
+    means,
+    linearPredictors,
+    martingale,
+    score: Array.from(u),
+    aliased,
+    ties,
+    confLevel,
+    warnings,
+    data: dataCopy,
+  };
+}
+
+/** |V u|: the size of one more Newton step, used by R to flag infinite coefficients. */
+function infiniteCheck(u: Float64Array, v: Float64Array, p: number): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < p; j++) {
+    let s = 0;
+    for (let i = 0; i < p; i++) s += u[i] * v[i * p + j];
+    out.push(Math.abs(s));
+  }
+  return out;
+}
+
+interface NewtonResult {
+  beta: Float64Array;
+  u: Float64Array;
+  variance: Float64Array;
+  loglik0: number;
+  loglik: number;
+  scoreTest: number;
+  iterations: number;
+  converged: boolean;
+  rank: number;
+}
+
+/**
+ * R's coxfit6 iteration: a Newton step from the best point so far; if the new loglik is
+ * worse (or not finite), step back towards the best point ever more aggressively
+ * (halving, then 2/3, 3/4 ... of the way back). Converged when the relative change of
+ * loglik is <= eps. At most maxIter likelihood evaluations after the one at init.
+ */
+function newtonRaphson(d: CoxDesign, init: Float64Array, efron: boolean, maxIter: number, eps: number): NewtonResult {
+  const p = d.p;
+  const u = new Float64Array(p);
+  const imat = new Float64Array(p * p);
+  let beta = Float64Array.from(init);
+  const loglik0 = coxIteration(d, beta, efron, u, imat);
+  let rank = cholesky(imat, p);
+  const step = Float64Array.from(u);
+  choleskySolve(imat, p, step);
+  let scoreTest = 0;
+  for (let i = 0; i < p; i++) scoreTest += u[i] * step[i];
+
+  if (maxIter === 0 || !Number.isFinite(loglik0)) {
+    return { beta, u: Float64Array.from(u), variance: choleskyInverse(imat, p), loglik0, loglik: loglik0, scoreTest, iterations: 0, converged: false, rank };
+  }
+
+  let best = loglik0;
+  let newBeta = Float64Array.from(beta, (b, i) => b + step[i]);
+  let halving = 0;
+  let lastUsable = { u: Float64Array.from(u), factor: Float64Array.from(imat) };
+  for (let iter = 1; iter <= maxIter; iter++) {
+    const newlk = coxIteration(d, newBeta, efron, u, imat);
+    rank = cholesky(imat, p);
+    let finite = Number.isFinite(newlk);
+    for (let i = 0; i < p && finite; i++) {
+      if (!Number.isFinite(u[i])) finite = false;
+      for (let j = 0; j < p; j++) if (!Number.isFinite(imat[i * p + j])) finite = false;
+    }
+    if (finite && Math.abs(1 - best / newlk) <= eps) {
+      return { beta: newBeta, u: Float64Array.from(u), variance: choleskyInverse(imat, p), loglik0, loglik: newlk, scoreTest, iterations: iter, converged: true, rank };
+    }
+    if (!finite || newlk < best) {
+      halving++;
+      newBeta = Float64Array.from(newBeta, (b, i) => (b + halving * beta[i]) / (halving + 1));
+    } else {
+      halving = 0;
+      best = newlk;
+      lastUsable = { u: Float64Array.from(u), factor: Float64Array.from(imat) };
+      const s = Float64Array.from(u);
+      choleskySolve(imat, p, s);
+      beta = newBeta;
+      newBeta = Float64Array.from(beta, (b, i) => b + s[i]);
+    }
+    if (iter === maxIter) {
+      // Out of iterations: report the best point. R re-evaluates there for maxIter > 1
+      // (and then inverts a partly stale factor); we invert the information at the best
+      // point properly. For maxIter = 1 R keeps the last evaluation, as we do.
+      let variance: Float64Array;
+      let uOut: Float64Array;
+      let loglik = best;
+      if (maxIter > 1) {
+        loglik = coxIteration(d, beta, efron, u, imat);
+        rank = cholesky(imat, p);
+        variance = choleskyInverse(imat, p);
+        uOut = Float64Array.from(u);
+      } else {
+        variance = choleskyInverse(lastUsable.factor, p);
+        uOut = lastUsable.u;
+      }
+      return { beta, u: uOut, variance, loglik0, loglik, scoreTest, iterations: maxIter, converged: false, rank };
+    }
+  }
+  // Unreachable (maxIter >= 1 returns inside the loop); keeps the type checker content.
+  throw new Error("coxph: internal error in Newton-Raphson");
+}
+
+/**
+ * Martingale residuals status - exp(lp) Λ0(t), with the Efron-adjusted hazard for tied
+ * deaths when ties = "efron" (R's coxmart). Returned in input row order.
+ */
+function martingaleResiduals(d: CoxDesign, order: Int32Array, lp: number[], efron: boolean): number[] {
+  const { n, time, status, weights, stratumEnd } = d;
+  const score = Float64Array.from(order, (i) => Math.exp(lp[i]));
+  // Risk-set totals at the first row of each (stratum, time) group, by a backward pass.
+  const denomAt = new Float64Array(n);
+  let denom = 0;
+  for (let i = n - 1; i >= 0; i--) {
+    if (stratumEnd[i] === 1) denom = 0;
+    denom += score[i] * weights[i];
+    denomAt[i] = i === 0 || stratumEnd[i - 1] === 1 || time[i - 1] !== time[i] ? denom : NaN;
+  }
+  const resid = new Float64Array(n);
+  let hazard = 0;
+  let groupStart = 0;
+  while (groupStart < n) {
+    let groupEnd = groupStart;
+    while (groupEnd + 1 < n && stratumEnd[groupEnd] !== 1 && time[groupEnd + 1] === time[groupStart]) groupEnd++;
+    const dn = denomAt[groupStart];
+    let deaths = 0;
+    let deadwt = 0;
+    let deadRisk = 0;
+    for (let j = groupStart; j <= groupEnd; j++) {
+      if (status[j] === 1) {
+        deaths++;
+        deadwt += weights[j];
+        deadRisk += score[j] * weights[j];
+      }
+    }
+    if (deaths < 2 || !efron) {
+      if (deaths > 0) hazard += deadwt / dn;
+      for (let j = groupStart; j <= groupEnd; j++) resid[j] = status[j] - score[j] * hazard;
+    } else {
+      // Deaths at a tied time share the Efron-reduced hazard; others the full increment.
+      let deathHazard = hazard;
+      const w = deadwt / deaths;
+      for (let k = 0; k < deaths; k++) {
+        const f = k / deaths;
+        hazard += w / (dn - deadRisk * f);
+        deathHazard += (w * (1 - f)) / (dn - deadRisk * f);
+      }
+      for (let j = groupStart; j <= groupEnd; j++) {
+        resid[j] = status[j] === 0 ? -score[j] * hazard : 1 - score[j] * deathHazard;
+      }
+    }
+    if (stratumEnd[groupEnd] === 1) hazard = 0;
+    groupStart = groupEnd + 1;
+  }
+  const out = new Array<number>(n);
+  for (let r = 0; r < n; r++) out[order[r]] = resid[r];
+  return out;
+}
+
+/** R's answer when nobody has an event: nothing is estimable (coef NA), loglik 0, tests 0 on 0 df. */
+function noEventFit(
+  terms: string[],
+  cols: Float64Array[],
+  means: number[],
+  data: CoxphFit["data"],
+  n: number,
+  ties: CoxTies,
+  confLevel: number,
+  warnings: string[],
+): CoxphFit {
+  const p = terms.length;
+  const nan = () => new Array<number>(p).fill(NaN);
+  warnings.push("No events (all observations censored): the coefficients cannot be estimated (R reports NA)");
+  // R reports colMeans(X) here, without the {-1, 0, 1} exception.
+  const colMeans = cols.map((c) => c.reduce((s, v) => s + v, 0) / n);
+  void means;
+  return {
+    terms,
+    coef: nan(),
+    se: nan(),
+    hr: nan(),
+    hrLower: nan(),
+    hrUpper: nan(),
+    z: nan(),
+    p: nan(),
+    variance: terms.map(() => new Array<number>(p).fill(0)),
+    loglik: [0, 0],
+    lrTest: chisqTest(0, 0),
+    waldTest: chisqTest(0, 0),
+    scoreTest: chisqTest(0, 0),
+    concordance: { c: NaN, se: NaN, concordant: 0, discordant: 0, tiedRisk: 0, tiedTime: 0, tiedBoth: 0 },
+    n,
+    nEvent: 0,
+    iterations: 0,
+    converged: false,
+    means: colMeans,
+    linearPredictors: new Array<number>(n).fill(0),
+    martingale: new Array<number>(n).fill(0),
+    score: new Array<number>(p).fill(0),
+    aliased: new Array<boolean>(p).fill(true),
+    ties,
+    confLevel,
+    warnings,
+    data,
+  };
+}
