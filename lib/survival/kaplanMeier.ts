@@ -86,11 +86,11 @@ export function kaplanMeier(
     typeof confLevel === "number" && confLevel > 0 && confLevel < 1,
     `${what}: confLevel must be strictly between 0 and 1 (got ${confLevel})`,
   );
+  // Every row's time and status are checked (row numbers are the caller's), then rows with a
+  // missing group are dropped as na.omit in survfit's model frame would.
+  const all = survivalInput(time, status, what);
   const { group } = options;
-  if (group !== undefined) checkLength(group, time.length, "group", what);
-
-  // Rows with a missing group are dropped before the time/status checks look at them, as
-  // na.omit in survfit's model frame would (their times are still checked: a NaN time is an error).
+  if (group !== undefined) checkLength(group, all.n, "group", what);
   const keep: number[] = [];
   let dropped = 0;
   for (let i = 0; i < time.length; i++) {
@@ -98,18 +98,10 @@ export function kaplanMeier(
     else keep.push(i);
   }
   check(keep.length > 0, `${what}: every row has a missing group`);
-  const t0 = keep.map((i) => time[i]);
-  const s0 = keep.map((i) => status[i]);
-  // survivalInput reports 1-based rows of what it is given; map them back to the caller's rows.
-  let input;
-  try {
-    input = survivalInput(t0, s0, what);
-  } catch (e) {
-    if (e instanceof InputError) {
-      throw new InputError(e.message.replace(/at row (\d+)/, (_, r) => `at row ${keep[Number(r) - 1] + 1}`));
-    }
-    throw e;
-  }
+  const input = {
+    time: Float64Array.from(keep, (i) => all.time[i]),
+    status: Uint8Array.from(keep, (i) => all.status[i]),
+  };
 
   const z = qnorm(1 - (1 - confLevel) / 2);
   const strata: KaplanMeierStratum[] = [];

@@ -57,6 +57,9 @@ export function logRank(
   const rho = options.rho ?? 0;
   check(typeof rho === "number" && Number.isFinite(rho), `${what}: rho must be a finite number (got ${rho})`);
   check(group !== undefined && group !== null, `${what}: group is required`);
+  // Every row's time and status are checked (row numbers are the caller's), then rows with a
+  // missing group or stratum are dropped as na.omit in survdiff's model frame would.
+  const all = survivalInput(time, status, what);
   checkLength(group, time.length, "group", what);
   const { strata } = options;
   if (strata !== undefined) checkLength(strata, time.length, "strata", what);
@@ -68,19 +71,10 @@ export function logRank(
     else keep.push(i);
   }
   check(keep.length > 0, `${what}: every row has a missing group${strata ? " or stratum" : ""}`);
-  let input;
-  try {
-    input = survivalInput(
-      keep.map((i) => time[i]),
-      keep.map((i) => status[i]),
-      what,
-    );
-  } catch (e) {
-    if (e instanceof InputError) {
-      throw new InputError(e.message.replace(/at row (\d+)/, (_, r) => `at row ${keep[Number(r) - 1] + 1}`));
-    }
-    throw e;
-  }
+  const input = {
+    time: Float64Array.from(keep, (i) => all.time[i]),
+    status: Uint8Array.from(keep, (i) => all.status[i]),
+  };
   const g = keep.map((i) => group[i] as string | number);
   const levels = levelsOf(g);
   if (levels.length < 2) {
