@@ -130,6 +130,54 @@ for (const f of ref.fits) {
   });
 }
 
+// Edge cases from test/fixtures/survival_edge.json (R script: test/fixtures/r/survival_edge.R):
+// curves flat at exactly 0.5 (median/quantile midpoint rules), events at time 0 and ties,
+// string groups with NA and a group without events. Same tolerance (the JSON has 15 digits).
+const edge = fixture("survival_edge.json");
+for (const f of edge.km) {
+  const name = `edge ${f.label} (${f.conf_type})`;
+  test(name, () => {
+    const km = kaplanMeier(f.data.time, f.data.status, { group: f.data.group ?? undefined, confType: f.conf_type });
+    assert.equal(km.strata.length, f.curves.length, `${name} strata`);
+    const q = quantileKM(km, f.quantiles.probs);
+    const sm = survfitSummary(km, [0, 0.5, 2, 3, 10, 40]);
+    const flat = (k: "nRisk" | "nEvent" | "nCensor" | "surv" | "stdErr" | "lower" | "upper" | "time") =>
+      sm.strata.flatMap((x) => Array.from(x[k]));
+    f.curves.forEach((c: Record<string, number[] & string>, i: number) => {
+      const s = km.strata[i];
+      const l = `${name} ${c.stratum}`;
+      assert.equal(String(s.group), c.stratum, `${l} label`);
+      assert.deepEqual(Array.from(s.time), c.time, `${l} time`);
+      assert.deepEqual(Array.from(s.nRisk), c.n_risk, `${l} n.risk`);
+      assert.deepEqual(Array.from(s.nEvent), c.n_event, `${l} n.event`);
+      assert.deepEqual(Array.from(s.nCensor), c.n_censor, `${l} n.censor`);
+      closeAll(s.surv, c.surv, tol, `${l} surv`);
+      closeAll(s.stdErr, c.std_err, tol, `${l} std.err`);
+      closeAll(s.lower, c.lower, tol, `${l} lower`);
+      closeAll(s.upper, c.upper, tol, `${l} upper`);
+      closeAll(s.cumhaz, c.cumhaz, tol, `${l} cumhaz`);
+      closeAll(s.stdChaz, c.std_chaz, tol, `${l} std.chaz`);
+      close(s.median, f.table.median[i], tol, `${l} median`);
+      close(s.medianLower, f.table.median_lcl[i], tol, `${l} median LCL`);
+      close(s.medianUpper, f.table.median_ucl[i], tol, `${l} median UCL`);
+      close(s.rmean, f.table.rmean[i], tol, `${l} rmean`);
+      close(s.seRmean, f.table.se_rmean[i], tol, `${l} se(rmean)`);
+      closeAll(q.strata[i].quantile, f.quantiles.quantile[i], tol, `${l} quantile`);
+      closeAll(q.strata[i].lower, f.quantiles.lower[i], tol, `${l} quantile lower`);
+      closeAll(q.strata[i].upper, f.quantiles.upper[i], tol, `${l} quantile upper`);
+    });
+    const a = f.at_times;
+    assert.deepEqual(flat("time"), a.time, `${name} summary time`);
+    assert.deepEqual(flat("nRisk"), a.n_risk, `${name} summary n.risk`);
+    assert.deepEqual(flat("nEvent"), a.n_event, `${name} summary n.event`);
+    assert.deepEqual(flat("nCensor"), a.n_censor, `${name} summary n.censor`);
+    closeAll(flat("surv"), a.surv, tol, `${name} summary surv`);
+    closeAll(flat("stdErr"), a.std_err, tol, `${name} summary std.err`);
+    closeAll(flat("lower"), a.lower, tol, `${name} summary lower`);
+    closeAll(flat("upper"), a.upper, tol, `${name} summary upper`);
+  });
+}
+
 test("string groups use R's factor order and drop missing groups", () => {
   const g = ["b", "a", null, "b", "a", "c"];
   const km = kaplanMeier([5, 3, 2, 8, 1, 4], [1, 1, 1, 0, 0, 1], { group: g });
