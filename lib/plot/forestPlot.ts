@@ -80,22 +80,34 @@ export function forestRows(
   throw new TypeError("forestPlot: expected a coxTable result, a coxph result or an array of rows");
 }
 
-/** Tick values for a log HR axis: 1-2-5 (with 0.25/4 fillers) steps spanning [lo, hi]. */
+/**
+ * Tick values for a log HR axis on [lo, hi]: powers of 2 (0.25, 0.5, 1, 2, 4 — symmetric about 1 on
+ * the log scale) for moderate spans, 1-2-5 decades for wide ones, finer steps for narrow ones.
+ */
 function logTicks(lo: number, hi: number): number[] {
-  const mantissas = hi / lo > 30 ? [1, 2, 5] : hi / lo > 6 ? [1, 2, 5, 2.5] : [1, 1.5, 2, 2.5, 3, 4, 5, 7.5];
-  const ticks: number[] = [];
-  for (let e = Math.floor(Math.log10(lo)) - 1; e <= Math.ceil(Math.log10(hi)); e++) {
-    for (const m of mantissas) {
-      const v = Number((m * Math.pow(10, e)).toPrecision(6));
-      if (v >= lo && v <= hi) ticks.push(v);
+  const ratio = hi / lo;
+  const inRange = (v: number) => v >= lo && v <= hi;
+  let ticks: number[];
+  if (ratio >= 64) {
+    ticks = [];
+    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+      for (const m of ratio >= 1e4 ? [1] : [1, 2, 5]) ticks.push(Number((m * 10 ** e).toPrecision(6)));
+    }
+  } else if (ratio >= 5) {
+    ticks = [];
+    for (let e = Math.floor(Math.log2(lo)); e <= Math.ceil(Math.log2(hi)); e++) ticks.push(2 ** e);
+  } else {
+    ticks = [];
+    for (let e = Math.floor(Math.log10(lo)) - 1; e <= Math.ceil(Math.log10(hi)); e++) {
+      for (const m of [1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8]) ticks.push(Number((m * 10 ** e).toPrecision(6)));
     }
   }
-  ticks.sort((a, b) => a - b);
-  // Thin to at most ~7 ticks, always keeping 1.
+  ticks = ticks.filter(inRange).sort((a, b) => a - b);
+  // At most 7 ticks: keep every other one, counted from 1 so that 1 stays.
   while (ticks.length > 7) {
-    const keep = ticks.filter((v, i) => v === 1 || i % 2 === ticks.indexOf(1) % 2);
-    if (keep.length === ticks.length) break;
-    ticks.splice(0, ticks.length, ...keep);
+    const one = ticks.findIndex((v) => v >= 1);
+    const anchor = one < 0 ? 0 : one;
+    ticks = ticks.filter((_, i) => (i - anchor) % 2 === 0);
   }
   return ticks;
 }

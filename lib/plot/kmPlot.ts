@@ -190,12 +190,18 @@ export function kmPlot(km: KmLike, options: KmPlotOptions = {}): PlotlyFigure {
   });
 
   const width = options.width ?? 720;
-  const height = options.height ?? (riskTable ? 560 : 460);
+  // The risk table gets ~30 px a stratum; the figure grows with it so the curves keep their size.
+  const height = options.height ?? (riskTable ? 500 + 30 * k : 460);
   const xlab = options.xlab ?? "Time";
   // Room on the left for the risk table's stratum names (~7 px a character at 13 px).
   const longest = Math.max(...labels.map((l) => l.length));
   const marginLeft = Math.max(70, riskTable ? 24 + 7.5 * longest : 70);
   const pad = 0.02 * xmax;
+  const margin = { l: marginLeft, r: 20, t: options.title ? 80 : 50, b: 50 };
+  // Domains in pixels: table rows, then the gap for the main plot's tick labels and the table header.
+  const plotPx = height - margin.t - margin.b;
+  const tableTop = Math.min(0.4, (30 * k + 10) / plotPx);
+  const mainBottom = riskTable ? Math.min(0.6, tableTop + 70 / plotPx) : 0;
   const xaxis = {
     ...AXIS,
     range: [-pad, xmax + pad],
@@ -209,7 +215,7 @@ export function kmPlot(km: KmLike, options: KmPlotOptions = {}): PlotlyFigure {
     paper_bgcolor: "white",
     plot_bgcolor: "white",
     font: { family: "Arial, Helvetica, sans-serif", size: 13, color: "black" },
-    margin: { l: marginLeft, r: 20, t: options.title ? 80 : 50, b: 50 },
+    margin,
     showlegend: true,
     legend: {
       orientation: "h",
@@ -228,7 +234,7 @@ export function kmPlot(km: KmLike, options: KmPlotOptions = {}): PlotlyFigure {
       tickvals: [0, 0.25, 0.5, 0.75, 1],
       tickformat: ".2f",
       title: { text: options.ylab ?? "Survival probability", font: { size: 14 } },
-      domain: riskTable ? [0.36, 1] : [0, 1],
+      domain: [mainBottom, 1],
       anchor: "x",
     },
     annotations: [] as unknown[],
@@ -292,7 +298,6 @@ export function kmPlot(km: KmLike, options: KmPlotOptions = {}): PlotlyFigure {
         font: { color: colors[g], size: 13 },
       });
     });
-    const tableTop = Math.min(0.24, 0.05 + 0.05 * k);
     layout.xaxis2 = {
       ...AXIS,
       matches: "x",
@@ -303,6 +308,8 @@ export function kmPlot(km: KmLike, options: KmPlotOptions = {}): PlotlyFigure {
     };
     layout.yaxis2 = {
       ...AXIS,
+      // No y axis line: the numbers of the first column would sit on it.
+      showline: false,
       ticks: "",
       showticklabels: false,
       range: [-0.6, k - 0.4],
@@ -325,7 +332,6 @@ export function kmPlot(km: KmLike, options: KmPlotOptions = {}): PlotlyFigure {
     });
     // The main plot's axis title moves to the table's axis, which now ends the figure.
     (layout.xaxis as Record<string, unknown>).title = { text: "" };
-    layout.margin = { ...(layout.margin as object), b: 50 };
   }
   return { data, layout };
 }
