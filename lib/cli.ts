@@ -3,6 +3,7 @@
  * The `radsurv` command.
  *   radsurv reproduce [--out out] [--seed N]   run the study (for now: every notebook) and write results.json
  *   radsurv notebook FILE.ipynb [--out DIR]    execute one notebook headless into DIR (default out/notebooks)
+ *   radsurv twin [--out DIR] [--seed N]        write the synthetic twin cohort (default out/twin)
  */
 import { mkdirSync, readdirSync, writeFileSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -10,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
 import { runNotebook, type NotebookRun } from "./notebook/runNotebook.js";
 import { InputError } from "./errors.js";
+import { writeTwin } from "./twin/write.js";
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -47,8 +49,7 @@ function runNotebookProcess(file: string, outDir: string): NotebookRun {
 
 async function reproduce(args: string[]): Promise<number> {
   const out = resolve(option(args, "--out", "out"));
-  const seed = Number(option(args, "--seed", "20210503"));
-  if (!Number.isInteger(seed) || seed < 0) throw new InputError(`--seed must be a non-negative integer, got ${seed}`);
+  const seed = parseSeed(args);
   const nbDir = join(projectRoot, "notebooks");
   const notebooks = readdirSync(nbDir).filter((f) => f.endsWith(".ipynb")).sort();
   const runs: NotebookRun[] = [];
@@ -86,9 +87,27 @@ async function notebook(args: string[]): Promise<number> {
   return run.ok ? 0 : 1;
 }
 
+const DEFAULT_SEED = "20210503";
+
+function parseSeed(args: string[]): number {
+  const text = option(args, "--seed", DEFAULT_SEED);
+  const seed = Number(text);
+  if (!/^\d+$/.test(text) || seed >= 2 ** 32) throw new InputError(`--seed must be a whole number below 2^32, got "${text}"`);
+  return seed;
+}
+
+function twin(args: string[]): number {
+  const out = resolve(option(args, "--out", "out/twin"));
+  const seed = parseSeed(args);
+  const t = writeTwin(out, seed);
+  process.stderr.write(`twin cohort (seed ${seed}): ${t.files.join(", ")} → ${out}\n`);
+  return 0;
+}
+
 const usage = `usage:
   radsurv reproduce [--out out] [--seed N]
-  radsurv notebook FILE.ipynb [--out DIR]`;
+  radsurv notebook FILE.ipynb [--out DIR]
+  radsurv twin [--out DIR] [--seed N]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -97,6 +116,8 @@ async function main(argv: string[]): Promise<number> {
       return reproduce(args);
     case "notebook":
       return notebook(args);
+    case "twin":
+      return twin(args);
     case undefined:
     case "--help":
     case "-h":

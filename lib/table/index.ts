@@ -4,3 +4,4 @@ export { toDataFrame, htmlTable, formatNumber } from "./frame.js";
 export type { Row } from "./frame.js";
 export { modelFrame } from "./modelFrame.js";
 export type { ModelFrame, ModelFrameSpec } from "./modelFrame.js";
+export { toCsv } from "./writeCsv.js";
