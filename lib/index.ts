@@ -3,6 +3,10 @@
  */
 export * from "./errors.js";
 export * from "./table/index.js";
+export * from "./random/index.js";
+export * from "./survival/index.js";
+export * from "./plot/index.js";
+export * from "./cohort/index.js";
+export * from "./twin/index.js";
 export { pnorm, qnorm, pchisq } from "./stats/distributions.js";
 export { show } from "./notebook/show.js";
-export type { PlotlyFigure } from "./plot/figure.js";

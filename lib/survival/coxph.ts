@@ -92,8 +92,8 @@ export interface CoxphFit {
   linearPredictors: number[];
   /** R's residuals(fit, "martingale"), per input row. */
   martingale: number[];
-  /** Score vector at the estimate (R's coxfit$u) — ~0 after convergence. */
-  score: number[];
+  /** Score vector at the estimate (coxph.fit's internal u; ~0 after convergence). R's $score is our scoreTest.chisq. */
+  scoreVector: number[];
   /** true for a coefficient R would report as NA (X matrix singular). */
   aliased: boolean[];
   ties: CoxTies;
@@ -201,21 +201,41 @@ export function coxIteration(d: CoxDesign, beta: Float64Array, efron: boolean, u
           }
         }
       } else {
-        // Efron: the tied deaths leave the risk set in ndead equal fractions.
+        // Efron: the tied deaths leave the risk set in ndead equal fractions f_k = (k+1)/ndead,
+        // step k seeing denom_k = denom + f_k denom2, a_k = a + f_k a2, cmat_k = cmat + f_k cmat2.
+        // Summing the ndead steps in closed form (scalar sums S*, T* over k) keeps the cost at
+        // O(p^2) per tied time instead of O(ndead p^2); the result equals R's step-by-step sums.
         const wtave = deadwt / ndead;
+        let s0 = 0;
+        let s1 = 0;
+        let t0 = 0;
+        let t1 = 0;
+        let t2 = 0;
         for (let k = 0; k < ndead; k++) {
-          denom += denom2 / ndead;
-          loglik -= wtave * Math.log(denom);
-          for (let i = 0; i < p; i++) {
-            a[i] += a2[i] / ndead;
-            const mean = a[i] / denom;
-            u[i] -= wtave * mean;
-            const ci = i * p;
-            for (let j = 0; j <= i; j++) {
-              cmat[ci + j] += cmat2[ci + j] / ndead;
-              imat[ci + j] += (wtave * (cmat[ci + j] - mean * a[j])) / denom;
-            }
+          const f = (k + 1) / ndead;
+          const dk = denom + f * denom2;
+          loglik -= wtave * Math.log(dk);
+          const inv = 1 / dk;
+          s0 += inv;
+          s1 += f * inv;
+          t0 += inv * inv;
+          t1 += f * inv * inv;
+          t2 += f * f * inv * inv;
+        }
+        for (let i = 0; i < p; i++) {
+          u[i] -= wtave * (a[i] * s0 + a2[i] * s1);
+          const ci = i * p;
+          for (let j = 0; j <= i; j++) {
+            imat[ci + j] +=
+              wtave *
+              (cmat[ci + j] * s0 + cmat2[ci + j] * s1 - (a[i] * a[j] * t0 + (a[i] * a2[j] + a2[i] * a[j]) * t1 + a2[i] * a2[j] * t2));
           }
+        }
+        denom += denom2;
+        for (let i = 0; i < p; i++) {
+          a[i] += a2[i];
+          const ci = i * p;
+          for (let j = 0; j <= i; j++) cmat[ci + j] += cmat2[ci + j];
         }
       }
       a2.fill(0);
@@ -396,7 +416,7 @@ export function coxph(data: CoxphData, options: CoxphOptions = {}): CoxphFit {
   const centred = cols.map((c) => !c.every((v) => v === 0 || v === 1 || v === -1));
   const means = cols.map((c, k) => (centred[k] ? c.reduce((s, v) => s + v, 0) / n : 0));
 
-  if (nEvent === 0) return noEventFit(terms, cols, means, dataCopy, n, ties, confLevel, warnings);
+  if (nEvent === 0) return noEventFit(terms, cols, dataCopy, n, ties, confLevel, warnings);
 
   // R refuses starting values whose risk scores overflow exp().
   if (options.init !== undefined) {
@@ -534,7 +554,7 @@ export function coxph(data: CoxphData, options: CoxphOptions = {}): CoxphFit {
     means,
     linearPredictors,
     martingale,
-    score: Array.from(u),
+    scoreVector: Array.from(u),
     aliased,
     ties,
     confLevel,
@@ -631,7 +651,8 @@ function newtonRaphson(d: CoxDesign, init: Float64Array, efron: boolean, maxIter
         variance = choleskyInverse(lastUsable.factor, p);
         uOut = lastUsable.u;
       }
-      return { beta, u: uOut, variance, loglik0, loglik, scoreTest, iterations: maxIter, converged: false, rank };
+      // R's fit$iter is maxIter + 1 here (its loop counter after the last pass); mirrored.
+      return { beta, u: uOut, variance, loglik0, loglik, scoreTest, iterations: maxIter + 1, converged: false, rank };
     }
   }
   // Unreachable (maxIter >= 1 returns inside the loop); keeps the type checker content.
@@ -698,7 +719,6 @@ function martingaleResiduals(d: CoxDesign, order: Int32Array, lp: number[], efro
 function noEventFit(
   terms: string[],
   cols: Float64Array[],
-  means: number[],
   data: CoxphFit["data"],
   n: number,
   ties: CoxTies,
@@ -710,7 +730,6 @@ function noEventFit(
   warnings.push("No events (all observations censored): the coefficients cannot be estimated (R reports NA)");
   // R reports colMeans(X) here, without the {-1, 0, 1} exception.
   const colMeans = cols.map((c) => c.reduce((s, v) => s + v, 0) / n);
-  void means;
   return {
     terms,
     coef: nan(),
@@ -733,7 +752,7 @@ function noEventFit(
     means: colMeans,
     linearPredictors: new Array<number>(n).fill(0),
     martingale: new Array<number>(n).fill(0),
-    score: new Array<number>(p).fill(0),
+    scoreVector: new Array<number>(p).fill(0),
     aliased: new Array<boolean>(p).fill(true),
     ties,
     confLevel,

@@ -1,0 +1,16 @@
+export { kaplanMeier, survfitSummary, quantileKM, restrictedMean } from "./kaplanMeier.js";
+export type { KaplanMeierResult, KaplanMeierStratum, KaplanMeierOptions, ConfType, SurvfitSummaryStratum, QuantileKMResult } from "./kaplanMeier.js";
+export { logRank } from "./logRank.js";
+export type { LogRankResult, LogRankOptions } from "./logRank.js";
+export { concordance } from "./concordance.js";
+export type { ConcordanceResult, ConcordanceOptions, ConcordanceTimewt } from "./concordance.js";
+export { compareConcordance } from "./compareConcordance.js";
+export type { CompareConcordanceResult } from "./compareConcordance.js";
+export { coxph } from "./coxph.js";
+export type { CoxphFit, CoxphData, CoxphOptions, CoxTies, ChisqTest } from "./coxph.js";
+export { baseHazard, survfitCox, survivalSummary, survivalAt } from "./coxBaseline.js";
+export type { BaseHazard, CoxCurves, CoxSurvivalSummary } from "./coxBaseline.js";
+export { coxZph } from "./coxZph.js";
+export type { CoxZphResult, ZphTransform } from "./coxZph.js";
+export { coxTable, formatHrCi, formatP } from "./coxTable.js";
+export type { CoxTableResult, CoxTableRow, CoxTableOptions, CoxTableInput } from "./coxTable.js";
