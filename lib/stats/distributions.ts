@@ -6,6 +6,7 @@
  * tails come from continued fractions that give the small quantity directly.
  */
 import jstatPkg from "jstat";
+import { logGamma } from "./fDistribution.js";
 const { jStat } = jstatPkg;
 
 const SQRT2 = Math.SQRT2;
@@ -51,7 +52,7 @@ export function qnorm(p: number): number {
 export function gammaQ(a: number, x: number): number {
   if (x <= 0) return 1;
   if (!Number.isFinite(x)) return 0;
-  const lead = a * Math.log(x) - x - jStat.gammaln(a);
+  const lead = a * Math.log(x) - x - logGamma(a);
   if (x < a + 1) {
     // Series for P(a, x); Q = 1 - P is not small here, so no cancellation problem.
     let sum = 1 / a;

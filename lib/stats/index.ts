@@ -1,0 +1,7 @@
+/** Statistics: tail probabilities, intraclass correlation, ROC analysis. */
+export { pnorm, qnorm, pchisq } from "./distributions.js";
+export { pfUpper, qfUpper } from "./fDistribution.js";
+export { icc, iccByFeature, ICC_FORMS, ICC_READINGS } from "./icc.js";
+export type { IccForm, IccOptions, IccResult, IccMeanSquares, IccByFeatureOptions, IccByFeatureResult } from "./icc.js";
+export { roc } from "./roc.js";
+export type { RocOptions, RocResult, RocYouden, RocDirection } from "./roc.js";
