@@ -8,5 +8,6 @@ export * from "./survival/index.js";
 export * from "./plot/index.js";
 export * from "./cohort/index.js";
 export * from "./twin/index.js";
+export * from "./imaging/index.js";
 export * from "./stats/index.js";
 export { show } from "./notebook/show.js";

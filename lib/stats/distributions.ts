@@ -6,7 +6,7 @@
  * tails come from continued fractions that give the small quantity directly.
  */
 import jstatPkg from "jstat";
-import { logGamma } from "./fDistribution.js";
+import { logGamma } from "./beta.js";
 const { jStat } = jstatPkg;
 
 const SQRT2 = Math.SQRT2;

@@ -3,70 +3,13 @@
  * jStat.gammaln (a 6-term Lanczos, ~1e-10 relative) is too coarse for p-values and quantiles that
  * must agree with R to 1e-10, so the incomplete beta here uses Stirling-series remainders.
  */
+import { betaContinuedFraction, stirlingDelta } from "./beta.js";
 
 const HALF_LOG_2PI = 0.9189385332046728;
-
-/** Stirling remainder δ(y) = log Γ(y) − [(y − ½) log y − y + ½ log 2π] for y ≥ 15 (error < 3e-16). */
-function stirlingSeries(y: number): number {
-  const r = 1 / y;
-  const r2 = r * r;
-  return r * (1 / 12 + r2 * (-1 / 360 + r2 * (1 / 1260 + r2 * (-1 / 1680 + r2 * (1 / 1188 + r2 * (-691 / 360360))))));
-}
-
-/** δ(x) = log Γ(x) − [(x − ½) log x − x + ½ log 2π] for x > 0 (recurrence up to 15 below it). */
-function stirlingDelta(x: number): number {
-  if (x >= 15) return stirlingSeries(x);
-  let y = x;
-  let prod = 1;
-  while (y < 15) {
-    prod *= y;
-    y += 1;
-  }
-  const lgammaX = (y - 0.5) * Math.log(y) - y + HALF_LOG_2PI + stirlingSeries(y) - Math.log(prod);
-  return lgammaX - ((x - 0.5) * Math.log(x) - x + HALF_LOG_2PI);
-}
-
-/** log Γ(x) for x > 0, accurate to ~1e-15 relative (shift to x ≥ 15, then Stirling's series). */
-export function logGamma(x: number): number {
-  return (x - 0.5) * Math.log(x) - x + HALF_LOG_2PI + stirlingDelta(x);
-}
 
 /** log(1 + u) written so that 1 + u = ratio is taken from `logRatio` when u is far from 0. */
 function logNearOne(u: number, logRatio: () => number): number {
   return Math.abs(u) < 0.5 ? Math.log1p(u) : logRatio();
-}
-
-/** Continued fraction of the incomplete beta (modified Lentz); converges fast for x < (a+1)/(a+b+2). */
-function betaCf(x: number, a: number, b: number): number {
-  const tiny = 1e-300;
-  const qab = a + b;
-  const qap = a + 1;
-  const qam = a - 1;
-  let c = 1;
-  let d = 1 - (qab * x) / qap;
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 100000; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < 1e-16) break;
-  }
-  return h;
 }
 
 /**
@@ -88,9 +31,9 @@ function fTails(f: number, d1: number, d2: number): { upper: number; logDensityT
     a * l1 + b * l2 + 0.5 * Math.log((a / (a + b)) * b) - HALF_LOG_2PI - stirlingDelta(a) - stirlingDelta(b) + stirlingDelta(a + b);
   let upper: number;
   if (x < (a + 1) / (a + b + 2)) {
-    upper = 1 - (Math.exp(logFront) * betaCf(x, a, b)) / a;
+    upper = 1 - (Math.exp(logFront) * betaContinuedFraction(x, a, b)) / a;
   } else {
-    upper = (Math.exp(logFront) * betaCf(y, b, a)) / b;
+    upper = (Math.exp(logFront) * betaContinuedFraction(y, b, a)) / b;
   }
   return { upper, logDensityTimesF: logFront };
 }

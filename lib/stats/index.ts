@@ -5,3 +5,5 @@ export { icc, iccByFeature, ICC_FORMS, ICC_READINGS } from "./icc.js";
 export type { IccForm, IccOptions, IccResult, IccMeanSquares, IccByFeatureOptions, IccByFeatureResult } from "./icc.js";
 export { roc } from "./roc.js";
 export type { RocOptions, RocResult, RocYouden, RocDirection } from "./roc.js";
+export { pt, qt } from "./tDistribution.js";
+export * from "./tests/index.js";

@@ -7,4 +7,3 @@ export { tTest } from "./tTest.js";
 export type { TTestResult, TTestOptions } from "./tTest.js";
 export { wilcoxTest } from "./wilcoxTest.js";
 export type { WilcoxTestResult, WilcoxTestOptions } from "./wilcoxTest.js";
-export { pt, qt } from "./tDistribution.js";

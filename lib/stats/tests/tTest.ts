@@ -4,7 +4,7 @@
  */
 import { InputError } from "../../errors.js";
 import { finiteSample, mean, variance } from "./sample.js";
-import { pt, qt } from "./tDistribution.js";
+import { pt, qt } from "../tDistribution.js";
 
 export interface TTestOptions {
   varEqual?: boolean;

@@ -86,7 +86,16 @@ function midRanks(xs: Float64Array, ys: Float64Array): { ranks: Float64Array; ti
 function exactTwoSided(w: number, nx: number, ny: number): number {
   const q = w > (nx * ny) / 2 ? nx * ny - w : w;
   // When w > nx·ny/2 the upper tail P(W >= w) is P(W <= q); otherwise the lower tail P(W <= w).
-  const counts = rankSumCounts(nx, ny);
+  // W's null distribution is the same with the samples swapped; build it with the smaller one inner,
+  // which keeps the work and memory at about max · min² / 2 numbers.
+  const small = Math.min(nx, ny);
+  const large = Math.max(nx, ny);
+  if ((large * small * small) / 2 > 2e7) {
+    throw new InputError(
+      `wilcoxTest: exact p-value for samples of ${nx} and ${ny} is too large to compute; use exact: false (normal approximation)`,
+    );
+  }
+  const counts = rankSumCounts(large, small);
   let total = 0;
   for (let i = 0; i < counts.length; i++) total += counts[i];
   let tail = 0;
