@@ -9,5 +9,6 @@ export * from "./plot/index.js";
 export * from "./cohort/index.js";
 export * from "./twin/index.js";
 export * from "./imaging/index.js";
+export * from "./penalized/index.js";
 export * from "./stats/index.js";
 export { show } from "./notebook/show.js";

@@ -15,6 +15,11 @@ export interface ProcessedRoi {
   intensityMask: Uint8Array;
   /** Morphological mask (before re-segmentation): 1 = in ROI. */
   morphMask: Uint8Array;
+  /**
+   * Re-segmentation range as configured ([low, high], null = open), when one was applied. FBS
+   * discretisation and the IVH take their lower bound (and IVH its upper bound) from it, as IBSI says.
+   */
+  range?: [number | null, number | null];
 }
 
 /** Discretised grey levels: 0 outside the intensity mask, 1..nLevels inside. */
@@ -28,7 +33,7 @@ export interface DiscretisedRoi {
 /** Texture aggregation per IBSI: 2D (per slice, averaged or slice-merged), 2.5D, 3D. */
 export type TextureAggregation =
   | "2D_avg" // per slice and direction, averaged over both (BTW3)
-  | "2D_smrg" // per slice, directions merged, averaged over slices (SUJT)
+  | "2D_comb" // per slice, directions merged, averaged over slices (SUJT)
   | "2_5D_avg" // direction-merged over slices: one matrix per direction, averaged (JJUI)
   | "2_5D_comb" // everything merged into one matrix (ZW7Z)
   | "3D_avg" // one matrix per 3-D direction, averaged (ITBB)

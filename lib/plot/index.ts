@@ -5,3 +5,4 @@ export type { KmPlotOptions, KmLike, KmStratumLike } from "./kmPlot.js";
 export { forestPlot, forestRows } from "./forestPlot.js";
 export type { ForestPlotOptions, ForestRow, CoxFitLike } from "./forestPlot.js";
 export { extendedBreaks, axisBreaks } from "./breaks.js";
+export { lassoPathPlot, cvLassoPlot } from "./lassoPlot.js";
