@@ -6,3 +6,4 @@ export { forestPlot, forestRows } from "./forestPlot.js";
 export type { ForestPlotOptions, ForestRow, CoxFitLike } from "./forestPlot.js";
 export { extendedBreaks, axisBreaks } from "./breaks.js";
 export { lassoPathPlot, cvLassoPlot } from "./lassoPlot.js";
+export { flowDiagram } from "./flowDiagram.js";
