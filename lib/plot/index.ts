@@ -7,3 +7,7 @@ export type { ForestPlotOptions, ForestRow, CoxFitLike } from "./forestPlot.js";
 export { extendedBreaks, axisBreaks } from "./breaks.js";
 export { lassoPathPlot, cvLassoPlot } from "./lassoPlot.js";
 export { flowDiagram } from "./flowDiagram.js";
+export { decisionCurvePlot } from "./decisionCurvePlot.js";
+export type { DecisionCurvePlotOptions } from "./decisionCurvePlot.js";
+export { clinicalImpactPlot } from "./clinicalImpactPlot.js";
+export type { ClinicalImpactPlotOptions } from "./clinicalImpactPlot.js";
