@@ -10,5 +10,6 @@ export * from "./cohort/index.js";
 export * from "./twin/index.js";
 export * from "./imaging/index.js";
 export * from "./penalized/index.js";
+export * from "./features/index.js";
 export * from "./stats/index.js";
 export { show } from "./notebook/show.js";
