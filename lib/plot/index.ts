@@ -11,3 +11,5 @@ export { decisionCurvePlot } from "./decisionCurvePlot.js";
 export type { DecisionCurvePlotOptions } from "./decisionCurvePlot.js";
 export { clinicalImpactPlot } from "./clinicalImpactPlot.js";
 export type { ClinicalImpactPlotOptions } from "./clinicalImpactPlot.js";
+export { nomogramPlot } from "./nomogramPlot.js";
+export { calibrationPlot } from "./calibrationPlot.js";

@@ -1,0 +1,14 @@
+export { nomogram, nomogramScore, pretty } from "./nomogram.js";
+export type { Nomogram, NomogramAxis, NomogramOptions, NomogramSurvivalAxis } from "./nomogram.js";
+export { calibration, externalCalibration, predictSurvival } from "./calibration.js";
+export type { CalibrationOptions, CalibrationResult, CalibrationBootstrap, CalibrationGrouping } from "./calibration.js";
+export { validate, VALIDATE_INDEXES } from "./validate.js";
+export type { ValidateOptions, ValidateResult, ValidateRow, ValidateIndex, FitControl } from "./validate.js";
+export { decisionCurve, netBenefitDifference } from "./decisionCurve.js";
+export type { DecisionCurveInput, DecisionCurveResult, DecisionCurveMulti } from "./decisionCurve.js";
+export { clinicalImpact } from "./clinicalImpact.js";
+export type { ClinicalImpactInput, ClinicalImpactResult } from "./clinicalImpact.js";
+export { timeDependentAuc } from "./timeDependentAuc.js";
+export type { TimeDependentAucInput, TimeDependentAucResult } from "./timeDependentAuc.js";
+export { brierScore } from "./brierScore.js";
+export type { BrierScoreInput, BrierScoreResult } from "./brierScore.js";
