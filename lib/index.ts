@@ -12,6 +12,6 @@ export * from "./imaging/index.js";
 export * from "./penalized/index.js";
 export * from "./features/index.js";
 export * from "./evaluate/index.js";
-export { nomogramCalculator } from "./report/nomogramCalculator.js";
+export * from "./report/index.js";
 export * from "./stats/index.js";
 export { show } from "./notebook/show.js";

@@ -56,3 +56,4 @@ export {
   type TextureFamily,
   type TextureOptions,
 } from "./texture/index.js";
+export { extractCohort, readManifest } from "./extractCohort.js";

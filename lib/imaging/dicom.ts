@@ -84,10 +84,12 @@ export function openDicom(file: string, bytes?: Uint8Array): DicomFile {
     let meta: DataSet;
     try {
       meta = dicomParser.readPart10Header(b);
+      checkBounds(meta, file);
+      ts = (meta.string("x00020010") ?? "").replace(/\0/g, "").trim();
     } catch (e) {
-      throw new InputError(`${file} is not a readable DICOM file (file meta header: ${errText(e)})`);
+      if (e instanceof InputError) throw e;
+      throw new InputError(`${file}: damaged DICOM file, its file meta header cannot be read (${errText(e)}); the file is truncated or corrupt`);
     }
-    ts = (meta.string("x00020010") ?? "").replace(/\0/g, "").trim();
     // Check before parsing the data set: the user must learn the file is compressed, whatever else is in it.
     if (COMPRESSED_TRANSFER_SYNTAXES[ts]) throw new InputError(compressedMessage(file, ts, COMPRESSED_TRANSFER_SYNTAXES[ts]));
     if (!NATIVE_TRANSFER_SYNTAXES[ts]) {
@@ -100,8 +102,9 @@ export function openDicom(file: string, bytes?: Uint8Array): DicomFile {
       // A Buffer view (no copy): dicom-parser's Node inflater for the deflated syntax needs Buffer methods.
       ds = dicomParser.parseDicom(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
     } catch (e) {
-      throw new InputError(`${file} is not a readable DICOM file: ${errText(e)}`);
+      throw new InputError(`${file}: damaged DICOM file, its data set cannot be parsed (${errText(e)}); the file is truncated or corrupt`);
     }
+    checkBounds(ds, file);
   } else if (b.length >= 8 && b[0] === 0x08 && b[1] === 0x00) {
     ts = "1.2.840.10008.1.2";
     try {
@@ -109,13 +112,56 @@ export function openDicom(file: string, bytes?: Uint8Array): DicomFile {
     } catch (e) {
       throw new InputError(`${file} is not a DICOM file (no "DICM" marker at byte 128, and not a raw data set: ${errText(e)})`);
     }
+    checkBounds(ds, file);
   } else {
     throw new InputError(`${file} is not a DICOM file (no "DICM" marker at byte 128)`);
   }
   return { file, ds, transferSyntaxUid: ts, littleEndian: ts !== "1.2.840.10008.1.2.2" };
 }
 
-const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** dicom-parser throws strings, Errors, or { exception, dataSet } when a data set breaks off mid-way. */
+const errText = (e: unknown): string => {
+  if (e instanceof Error) return e.message;
+  if (typeof e === "object" && e !== null && "exception" in e) return errText((e as { exception: unknown }).exception);
+  return String(e);
+};
+
+const tagText = (tag: string): string => `(${tag.slice(1, 5).toUpperCase()},${tag.slice(5, 9).toUpperCase()})`;
+
+/**
+ * dicom-parser takes element lengths on trust: the last element of a truncated file (or one whose length
+ * field is damaged) can point past the end of the bytes, and reading it later throws a bare string. Every
+ * element, also inside sequence items, is checked here once, so that a damaged file is reported as such
+ * with its name.
+ */
+function checkBounds(ds: DataSet, file: string, depth = 0): void {
+  const end = ds.byteArray.length;
+  for (const el of Object.values(ds.elements)) {
+    const ok = Number.isInteger(el.length) && el.length >= 0 && Number.isInteger(el.dataOffset) && el.dataOffset >= 0 && el.dataOffset + el.length <= end;
+    if (!ok) {
+      throw new InputError(
+        `${file}: element ${tagText(el.tag)} of ${el.length} bytes at byte ${el.dataOffset} runs past the end of the data (${end} bytes); ` +
+          `the file is truncated or damaged`,
+      );
+    }
+    // Nesting deeper than any real object (functional groups are 3 levels) means garbage parsed as items.
+    if (el.items && depth > 16) throw new InputError(`${file}: sequences nested more than 16 deep; the file is damaged`);
+    for (const it of el.items ?? []) if (it.dataSet) checkBounds(it.dataSet, file, depth + 1);
+  }
+}
+
+/**
+ * Runs `fn`, turning anything dicom-parser throws (strings, plain objects) into an InputError naming
+ * the file; radsurv's own typed errors pass through. A safety net behind checkBounds.
+ */
+export function dicomGuard<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof Error) throw e;
+    throw new InputError(`${file}: damaged DICOM file (${errText(e)}); the file is truncated or corrupt`);
+  }
+}
 
 /** A string attribute without padding, or undefined when absent/empty. */
 export function str(ds: DataSet, tag: string): string | undefined {
@@ -201,13 +247,30 @@ export function framesOf(f: DicomFile): Frame[] {
   const rows = us(ds, "x00280010");
   const cols = us(ds, "x00280011");
   if (!rows || !cols) throw new InputError(`${file}: no Rows/Columns (0028,0010/0011); not an image`);
+  // NumberOfFrames comes from the header; before looping over it, check the pixel data can hold that
+  // many frames, so a damaged count is reported instead of looping over millions of phantom frames.
+  const px = ds.elements["x7fe00010"] ?? ds.elements["x7fe00008"] ?? ds.elements["x7fe00009"];
+  if (px && !px.encapsulatedPixelData && !px.hadUndefinedLength) {
+    const bits = px.tag === "x7fe00008" ? 32 : px.tag === "x7fe00009" ? 64 : us(ds, "x00280100") ?? 0;
+    const need = Math.ceil((n * rows * cols * bits) / 8);
+    if (bits > 0 && need > px.length) {
+      throw new InputError(
+        `${file}: pixel data hold ${px.length} bytes, but ${n > 1 ? `NumberOfFrames ${n} × ` : ""}Rows ${rows} × Columns ${cols} × ${bits} bits need ${need}; ` +
+          `the file is truncated or its header damaged`,
+      );
+    }
+  } else if (!px && n > 65536) {
+    throw new InputError(`${file}: NumberOfFrames ${n} without pixel data; the header is damaged`);
+  }
   const enhanced = ds.elements["x52009230"] !== undefined || ds.elements["x52009229"] !== undefined;
   const gridOffsets = nums(ds, "x3004000c"); // GridFrameOffsetVector (RT Dose): frame offsets along the normal
   const out: Frame[] = [];
   for (let fr = 0; fr < n; fr++) {
     const here = where(file, fr, n);
-    const pos = (enhanced ? nums(frameGroup(ds, fr, "x00209113") as DataSet, "x00200032") : undefined) ?? nums(ds, "x00200032");
-    const iop = (enhanced ? nums(frameGroup(ds, fr, "x00209116") as DataSet, "x00200037") : undefined) ?? nums(ds, "x00200037");
+    const posGroup = enhanced ? frameGroup(ds, fr, "x00209113") : undefined;
+    const iopGroup = enhanced ? frameGroup(ds, fr, "x00209116") : undefined;
+    const pos = (posGroup ? nums(posGroup, "x00200032") : undefined) ?? nums(ds, "x00200032");
+    const iop = (iopGroup ? nums(iopGroup, "x00200037") : undefined) ?? nums(ds, "x00200037");
     const measures = enhanced ? frameGroup(ds, fr, "x00289110") : undefined;
     const ps = (measures ? nums(measures, "x00280030") : undefined) ?? nums(ds, "x00280030");
     const transform = enhanced ? frameGroup(ds, fr, "x00289145") : undefined;
@@ -321,7 +384,7 @@ export function decodeFrame(
   const bits = fmt.bitsAllocated;
   if (bits === 1) {
     const startBit = frame * nPixels;
-    if (Math.ceil((startBit + nPixels) / 8) > el.length) throw new InputError(`${file}: pixel data too short for frame ${frame + 1}`);
+    if (Math.ceil((startBit + nPixels) / 8) > el.length || el.dataOffset + Math.ceil((startBit + nPixels) / 8) > bytes.length) throw new InputError(`${file}: pixel data too short for frame ${frame + 1}`);
     for (let p = 0; p < nPixels; p++) {
       const b = startBit + p;
       const v = (bytes[el.dataOffset + (b >> 3)] >> (b & 7)) & 1; // bits fill each byte from the least significant end
@@ -331,7 +394,7 @@ export function decodeFrame(
   }
   const bpp = bits / 8;
   const start = el.dataOffset + frame * nPixels * bpp;
-  if ((frame + 1) * nPixels * bpp > el.length) {
+  if ((frame + 1) * nPixels * bpp > el.length || start + nPixels * bpp > bytes.length) {
     throw new InputError(`${file}: pixel data (${el.length} bytes) too short for frame ${frame + 1} of ${nPixels} pixels × ${bpp} bytes`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset + start, nPixels * bpp);

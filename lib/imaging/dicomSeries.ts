@@ -11,7 +11,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
 import { dot, GRID_TOL_COSINE, GRID_TOL_MM, noNegZero } from "./grid.js";
-import { decodeFrame, framesOf, numberOfFrames, openDicom, pixelFormat, SOP_CLASS, str, type DicomFile, type Frame } from "./dicom.js";
+import { decodeFrame, dicomGuard, framesOf, numberOfFrames, openDicom, pixelFormat, SOP_CLASS, str, type DicomFile, type Frame } from "./dicom.js";
 import type { Volume } from "./volume.js";
 
 export interface ReadDicomOptions {
@@ -61,17 +61,28 @@ function collectSeries(dirOrFiles: string | string[]): { series: Map<string, Ser
     try {
       f = openDicom(file);
     } catch (e) {
-      // In a directory, stray non-DICOM files (notes, checksums) are skipped; compressed DICOM is an error.
-      if (fromDirectory && e instanceof InputError && / is not a (readable )?DICOM file/.test(e.message)) {
+      // In a directory, stray non-DICOM files (notes, checksums) are skipped; compressed DICOM is an error,
+      // and so is a damaged one (it has the DICM marker): skipping it would report a "missing slice".
+      if (fromDirectory && e instanceof InputError && / is not a DICOM file/.test(e.message)) {
         skipped.push(`${file} (not DICOM)`);
         continue;
       }
       throw e;
     }
     const sop = str(f.ds, "x00080016") ?? str(f.ds, "x00020002") ?? "";
-    if (sop === SOP_CLASS.mediaDirectory || sop === SOP_CLASS.seg || f.ds.elements["x7fe00010"] === undefined &&
-      f.ds.elements["x7fe00008"] === undefined && f.ds.elements["x7fe00009"] === undefined) {
-      skipped.push(`${file} (${str(f.ds, "x00080060") ?? "no pixel data"})`);
+    const modality = str(f.ds, "x00080060");
+    const hasPixels = f.ds.elements["x7fe00010"] !== undefined || f.ds.elements["x7fe00008"] !== undefined || f.ds.elements["x7fe00009"] !== undefined;
+    if (sop === SOP_CLASS.mediaDirectory || sop === SOP_CLASS.seg) {
+      skipped.push(`${file} (${modality ?? (sop === SOP_CLASS.seg ? "SEG" : "DICOMDIR")})`);
+      continue;
+    }
+    if (!hasPixels) {
+      // An image header (Rows, Columns) without its pixels is a broken slice, not a stray file to skip:
+      // skipping it would turn into a "missing slice" error that hides the cause.
+      if (f.ds.elements["x00280010"] !== undefined && f.ds.elements["x00280011"] !== undefined) {
+        throw new InputError(`${file}: ${modality ?? "image"} slice without pixel data (7FE0,0010); the file is truncated or incomplete`);
+      }
+      skipped.push(`${file} (${modality ? `${modality}, ` : ""}no pixel data)`);
       continue;
     }
     const uid = str(f.ds, "x0020000e") ?? "(no SeriesInstanceUID)";
@@ -138,7 +149,9 @@ export function orderFrames(frames: Frame[], tol: number): { ordered: Frame[]; s
   const ordered = withD.map((x) => x.f);
   const positions = withD.map((x) => x.d);
   if (ordered.length === 1) {
-    return { ordered, positions, step: ref.spacingBetweenSlices ?? ref.sliceThickness ?? 1 };
+    // A damaged or careless header may say 0 (or less): a voxel needs a positive extent.
+    const positive = (x: number | undefined) => (x !== undefined && x > 0 ? x : undefined);
+    return { ordered, positions, step: positive(ref.spacingBetweenSlices) ?? positive(ref.sliceThickness) ?? 1 };
   }
   const gaps = positions.slice(1).map((d, i) => d - positions[i]);
   for (let i = 0; i < gaps.length; i++) {
@@ -183,20 +196,20 @@ export function orderFrames(frames: Frame[], tol: number): { ordered: Frame[]; s
 }
 
 function stackSeries(files: DicomFile[], tol: number, skipped: string[]): Volume {
-  const frames = files.flatMap(framesOf);
+  const frames = files.flatMap((f) => dicomGuard(f.file, () => framesOf(f)));
   const { ordered, step } = orderFrames(frames, tol);
   const ref = ordered[0];
   const nx = ref.cols;
   const ny = ref.rows;
   const nz = ordered.length;
   const formats = new Map<DicomFile["ds"], ReturnType<typeof pixelFormat>>();
-  for (const f of files) formats.set(f.ds, pixelFormat(f.ds, f.file));
+  for (const f of files) formats.set(f.ds, dicomGuard(f.file, () => pixelFormat(f.ds, f.file)));
   // Float32 holds integers exactly up to 2^24; wider stored values or double pixel data need Float64.
   const wide = [...formats.values()].some((p) => p.bitsStored > 24 || (p.float && p.bitsAllocated === 64));
   const nPix = nx * ny;
   const data = wide ? new Float64Array(nPix * nz) : new Float32Array(nPix * nz);
   ordered.forEach((f, k) => {
-    decodeFrame(f.ds, f.file, formats.get(f.ds)!, f.littleEndian, f.frame, nPix, data, k * nPix, f.slope, f.intercept);
+    dicomGuard(f.file, () => decodeFrame(f.ds, f.file, formats.get(f.ds)!, f.littleEndian, f.frame, nPix, data, k * nPix, f.slope, f.intercept));
   });
   const r = ref.rowCos;
   const c = ref.colCos;
