@@ -14,6 +14,8 @@
  */
 import { InputError } from "../errors.js";
 import { checkLength, survivalInput } from "./input.js";
+import { caseWeights, factorCodes, startTimes } from "./coxData.js";
+import { concordanceCounting } from "./concordanceCounting.js";
 
 /** Time weights of survival::concordance. "n" = Harrell's C (every comparable pair weighs 1). */
 export type ConcordanceTimewt = "n" | "S" | "S/G" | "n/G2";
@@ -27,6 +29,18 @@ export interface ConcordanceOptions {
   timewt?: ConcordanceTimewt;
   /** Pairs whose shorter (event) time is > ymax are ignored (R's ymax). null/undefined = no truncation. */
   ymax?: number | null;
+  /**
+   * Stratum per row (R's strata()): pairs are formed within strata only, counts summed. With
+   * strata, weights, start or cluster the computation is survival's concordancefit for timewt
+   * "n" (the only time weight supported then) without ymax.
+   */
+  strata?: ArrayLike<string | number>;
+  /** Case weights (> 0): a pair weighs w_i w_j; the IJ variance uses weighted influences. */
+  weights?: ArrayLike<number>;
+  /** Entry times of (start, stop] rows (`time` is the stop time): comparisons within risk sets. */
+  start?: ArrayLike<number>;
+  /** Cluster per row: influences summed within clusters for the variance (R's cluster). */
+  cluster?: ArrayLike<string | number>;
 }
 
 export interface ConcordanceResult {
@@ -76,8 +90,56 @@ export function concordance(
   risk: ArrayLike<number>,
   options: ConcordanceOptions = {},
 ): ConcordanceResult {
+  if (options.strata != null || options.weights != null || options.start != null || options.cluster != null) {
+    return generalConcordance(time, status, risk, options);
+  }
   const { dfbeta: _dfbeta, ...result } = concordanceWithInfluence(time, status, risk, options, "concordance");
   return result;
+}
+
+/** concordance() with strata / weights / (start, stop] / cluster (see ConcordanceOptions.strata). */
+function generalConcordance(
+  time: ArrayLike<number>,
+  status: ArrayLike<number>,
+  risk: ArrayLike<number>,
+  options: ConcordanceOptions,
+): ConcordanceResult {
+  const what = "concordance";
+  const input = survivalInput(time, status, what);
+  const n = input.n;
+  checkLength(risk, n, "risk", what);
+  const timewt = options.timewt ?? "n";
+  if (timewt !== "n") throw new InputError(`${what}: with strata, weights, start or cluster only timewt "n" is supported`);
+  if (options.ymax != null) throw new InputError(`${what}: ymax is not supported together with strata, weights, start or cluster`);
+  const stop = tieTimes(input.time);
+  const start = options.start != null ? startTimes(options.start, input.time, what) : null;
+  const r = concordanceCounting({
+    time: stop,
+    status: input.status,
+    risk,
+    start,
+    strata: options.strata != null ? factorCodes(options.strata, n, "strata", what).codes : null,
+    weights: options.weights != null ? caseWeights(options.weights, n, what) : null,
+    cluster: options.cluster != null ? factorCodes(options.cluster, n, "cluster", what).codes : null,
+  });
+  const warnings: string[] = [];
+  if (!(r.concordant + r.discordant + r.tiedRisk > 0)) warnings.push("No comparable pairs; the concordance is undefined (R returns NaN).");
+  return {
+    c: r.c,
+    se: r.se,
+    variance: r.variance,
+    concordant: r.concordant,
+    discordant: r.discordant,
+    tiedRisk: r.tiedRisk,
+    tiedTime: r.tiedTime,
+    tiedBoth: r.tiedBoth,
+    dxy: 2 * (r.c - 0.5),
+    dxySd: 2 * r.se,
+    n,
+    timewt,
+    ymax: null,
+    warnings,
+  };
 }
 
 /** concordance() plus the per-observation influence; `what` names the public caller in error messages. */

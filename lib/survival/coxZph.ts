@@ -5,10 +5,13 @@
  * score test for those added coefficients is taken at (beta-hat, 0), using the full
  * 2p × 2p information matrix (so the uncertainty in beta-hat is accounted for).
  * One test per covariate (df 1, factor terms are not grouped yet) and a global test (df p).
+ * Strata, case weights and (start, stop] rows enter the risk sets as in the fit (R's zph1/zph2);
+ * the km transform uses the unweighted Kaplan–Meier of all rows, as R.
  */
 import { InputError } from "../errors.js";
 import { pchisq } from "../stats/distributions.js";
 import { cholesky, choleskySolve, timeOrder, type CoxphFit } from "./coxph.js";
+import { sortRows } from "./coxData.js";
 
 export type ZphTransform = "km" | "identity";
 
@@ -26,17 +29,21 @@ export interface CoxZphResult {
 }
 
 /**
- * g(t) per observation: "identity" = t; "km" = 1 - S(t-), with S the Kaplan–Meier of the
- * whole sample (so g is the KM-scale "fraction of events passed" just before t).
+ * g(t) per observation: "identity" = t; "km" = 1 - S(t-), with S the (unweighted) Kaplan–Meier
+ * of the whole sample, all strata pooled — with late entry for (start, stop] rows — so g is the
+ * KM-scale "fraction of events passed" just before t (as cox.zph's survfitKM on the fit's y).
  */
-function transformTimes(time: Float64Array, status: Uint8Array, transform: ZphTransform): Float64Array {
+function transformTimes(time: Float64Array, status: Uint8Array, start: Float64Array | null, transform: ZphTransform): Float64Array {
   if (transform === "identity") return Float64Array.from(time);
   const order = timeOrder(time);
   const n = time.length;
   const g = new Float64Array(n);
+  // Entries (start times) ascending, to count who has entered before t.
+  const starts = start ? Float64Array.from(start).sort() : null;
   let surv = 1; // KM just before the current distinct time
-  let atRisk = n;
   let r = 0;
+  let entered = n;
+  let sIdx = 0;
   while (r < n) {
     const t = time[order[r]];
     let deaths = 0;
@@ -45,9 +52,14 @@ function transformTimes(time: Float64Array, status: Uint8Array, transform: ZphTr
       deaths += status[order[end]];
       end++;
     }
+    if (starts) {
+      // At risk at t: start < t <= stop, i.e. entered before t and not yet left.
+      while (sIdx < n && starts[sIdx] < t) sIdx++;
+      entered = sIdx;
+    }
+    const atRisk = entered - r;
     for (let j = r; j < end; j++) g[order[j]] = 1 - surv;
-    surv *= 1 - deaths / atRisk;
-    atRisk -= end - r;
+    if (deaths > 0) surv *= 1 - deaths / atRisk;
     r = end;
   }
   return g;
@@ -78,13 +90,15 @@ export function coxZph(fit: CoxphFit, options: { transform?: ZphTransform } = {}
   if (p === 0) throw new InputError("coxZph: no estimable coefficients");
   const names = keep.map((k) => fit.terms[k]);
 
-  const tt = transformTimes(time, status, transform);
+  const start = fit.data.start ?? null;
+  const tt = transformTimes(time, status, start, transform);
   let evMean = 0;
   for (let i = 0; i < n; i++) if (status[i] === 1) evMean += tt[i];
   evMean /= fit.nEvent;
 
-  const order = timeOrder(time);
-  // Covariates re-centred on their plain means (only for numerical stability), time order.
+  const rows = sortRows(time, start, status, fit.data.weights ?? null, fit.data.strata ?? null);
+  const order = rows.order;
+  // Covariates re-centred on their plain means (only for numerical stability), sorted order.
   const x = new Float64Array(n * p);
   keep.forEach((k, c) => {
     const col = fit.data.x[k];
@@ -93,13 +107,16 @@ export function coxZph(fit: CoxphFit, options: { transform?: ZphTransform } = {}
     mean /= n;
     for (let r = 0; r < n; r++) x[r * p + c] = col[order[r]] - mean;
   });
-  const risk = Float64Array.from(order, (i) => Math.exp(fit.linearPredictors[i]));
+  const w = rows.weights;
+  const risk = Float64Array.from(order, (i, r) => Math.exp(fit.linearPredictors[i]) * w[r]);
   const gt = Float64Array.from(order, (i) => tt[i] - evMean);
-  const sTime = Float64Array.from(order, (i) => time[i]);
-  const sStatus = Uint8Array.from(order, (i) => status[i]);
+  const sTime = rows.stop;
+  const sStatus = rows.status;
+  const sStart = rows.start;
+  const startOrder = rows.startOrder;
 
   // Score for the time-interaction terms (u2) and the full information matrix, in one
-  // backward pass; blocks: [I11 I12; I12' I22] with I12 weighted by g, I22 by g².
+  // backward pass per stratum; blocks: [I11 I12; I12' I22] with I12 weighted by g, I22 by g².
   const m = 2 * p;
   const u2 = new Float64Array(p);
   const imat = new Float64Array(m * m);
@@ -108,53 +125,82 @@ export function coxZph(fit: CoxphFit, options: { transform?: ZphTransform } = {}
   const cmat = new Float64Array(p * p);
   const cmat2 = new Float64Array(p * p);
   const efron = fit.ties === "efron";
-  let denom = 0;
-  let r = n - 1;
-  while (r >= 0) {
-    const dtime = sTime[r];
-    const g = gt[r];
-    let ndead = 0;
-    let denom2 = 0;
-    for (; r >= 0 && sTime[r] === dtime; r--) {
-      const row = r * p;
-      const rk = risk[r];
-      if (sStatus[r] === 0) {
-        denom += rk;
-        for (let i = 0; i < p; i++) {
-          a[i] += rk * x[row + i];
-          for (let j = 0; j <= i; j++) cmat[i * p + j] += rk * x[row + i] * x[row + j];
-        }
-      } else {
-        ndead++;
-        denom2 += rk;
-        for (let i = 0; i < p; i++) {
-          u2[i] += g * x[row + i];
-          a2[i] += rk * x[row + i];
-          for (let j = 0; j <= i; j++) cmat2[i * p + j] += rk * x[row + i] * x[row + j];
-        }
-      }
-    }
-    if (ndead === 0) continue;
-    // Breslow: one step with all deaths in; Efron: ndead steps, removing them gradually.
-    const steps = efron ? ndead : 1;
-    const wt = ndead / steps;
-    for (let s = 0; s < steps; s++) {
-      denom += denom2 / steps;
-      for (let i = 0; i < p; i++) {
-        a[i] += a2[i] / steps;
-        const mean = a[i] / denom;
-        u2[i] -= g * wt * mean;
-        for (let j = 0; j <= i; j++) {
-          cmat[i * p + j] += cmat2[i * p + j] / steps;
-          const v = (wt * (cmat[i * p + j] - mean * a[j])) / denom;
-          imat[j * m + i] += v;
-          imat[j * m + i + p] += v * g;
-          imat[(j + p) * m + i + p] += v * g * g;
+  for (const block of rows.blocks) {
+    let denom = 0;
+    let nrisk = 0;
+    a.fill(0);
+    cmat.fill(0);
+    let sp = block.to - 1;
+    let r = block.to - 1;
+    while (r >= block.from) {
+      const dtime = sTime[r];
+      const g = gt[r];
+      if (sStart && startOrder) {
+        // (start, stop] rows leave once t reaches their start.
+        while (sp >= block.from && sStart[startOrder[sp]] >= dtime) {
+          const q = startOrder[sp--];
+          nrisk--;
+          if (nrisk === 0) {
+            denom = 0;
+            a.fill(0);
+            cmat.fill(0);
+            continue;
+          }
+          const rk = risk[q];
+          denom -= rk;
+          for (let i = 0; i < p; i++) {
+            a[i] -= rk * x[q * p + i];
+            for (let j = 0; j <= i; j++) cmat[i * p + j] -= rk * x[q * p + i] * x[q * p + j];
+          }
         }
       }
+      let ndead = 0;
+      let deadwt = 0;
+      let denom2 = 0;
+      for (; r >= block.from && sTime[r] === dtime; r--) {
+        const row = r * p;
+        const rk = risk[r];
+        nrisk++;
+        if (sStatus[r] === 0) {
+          denom += rk;
+          for (let i = 0; i < p; i++) {
+            a[i] += rk * x[row + i];
+            for (let j = 0; j <= i; j++) cmat[i * p + j] += rk * x[row + i] * x[row + j];
+          }
+        } else {
+          ndead++;
+          deadwt += w[r];
+          denom2 += rk;
+          for (let i = 0; i < p; i++) {
+            u2[i] += g * w[r] * x[row + i];
+            a2[i] += rk * x[row + i];
+            for (let j = 0; j <= i; j++) cmat2[i * p + j] += rk * x[row + i] * x[row + j];
+          }
+        }
+      }
+      if (ndead === 0) continue;
+      // Breslow: one step with all deaths in; Efron: ndead steps, adding them gradually, each
+      // with the deaths' mean weight.
+      const steps = efron ? ndead : 1;
+      const wt = deadwt / steps;
+      for (let s = 0; s < steps; s++) {
+        denom += denom2 / steps;
+        for (let i = 0; i < p; i++) {
+          a[i] += a2[i] / steps;
+          const mean = a[i] / denom;
+          u2[i] -= g * wt * mean;
+          for (let j = 0; j <= i; j++) {
+            cmat[i * p + j] += cmat2[i * p + j] / steps;
+            const v = (wt * (cmat[i * p + j] - mean * a[j])) / denom;
+            imat[j * m + i] += v;
+            imat[j * m + i + p] += v * g;
+            imat[(j + p) * m + i + p] += v * g * g;
+          }
+        }
+      }
+      a2.fill(0);
+      cmat2.fill(0);
     }
-    a2.fill(0);
-    cmat2.fill(0);
   }
   // Fill in the symmetric parts.
   for (let i = 0; i < p; i++) {

@@ -8,6 +8,7 @@ export { compareConcordance } from "./compareConcordance.js";
 export type { CompareConcordanceResult } from "./compareConcordance.js";
 export { coxph } from "./coxph.js";
 export type { CoxphFit, CoxphData, CoxphOptions, CoxTies, ChisqTest } from "./coxph.js";
+export type { CoxPredictOptions } from "./coxBaseline.js";
 export { baseHazard, survfitCox, survivalSummary, survivalAt } from "./coxBaseline.js";
 export type { BaseHazard, CoxCurves, CoxSurvivalSummary } from "./coxBaseline.js";
 export { coxZph } from "./coxZph.js";

@@ -10,6 +10,7 @@
 import { InputError, check } from "../errors.js";
 import { qnorm } from "../stats/distributions.js";
 import { checkLength, levelsOf, survivalInput } from "./input.js";
+import { caseWeights, startTimes } from "./coxData.js";
 
 export type ConfType = "log" | "log-log" | "plain";
 export type GroupValue = string | number;
@@ -21,21 +22,34 @@ export interface KaplanMeierOptions {
   confType?: ConfType;
   /** Coverage of the confidence intervals, in (0, 1). */
   confLevel?: number;
+  /** Case weights (> 0): weighted numbers at risk, events and censorings, as survfit's weights. */
+  weights?: ArrayLike<number>;
+  /** Entry times for (start, stop] rows (`time` is then the stop time): at risk when start < t <= stop. */
+  start?: ArrayLike<number>;
+  /**
+   * R's robust: the infinitesimal-jackknife variance (each row its own cluster) instead of
+   * Greenwood's. Default as survfit: true when any weight is not a whole number.
+   */
+  robust?: boolean;
 }
 
 export interface KaplanMeierStratum {
   /** Group level ("all" when no group was given). */
   group: GroupValue;
-  /** Observations in this stratum. */
+  /** Observations (rows) in this stratum. */
   n: number;
-  /** Number of events in this stratum. */
+  /** Number of events in this stratum (case-weighted, as survfit's table). */
   events: number;
   time: Float64Array;
   nRisk: Float64Array;
   nEvent: Float64Array;
   nCensor: Float64Array;
   surv: Float64Array;
-  /** survfit's std.err: Greenwood SE of -log S(t) (Infinity once S reaches 0). */
+  /**
+   * survfit's std.err: Greenwood SE of -log S(t) (Infinity once S reaches 0). For a robust fit
+   * (IJ variance) R stores the SE of S itself; we keep the log scale, SE(S) / S, so that this
+   * field means the same thing for every fit (R's confidence limits use exactly that).
+   */
   stdErr: Float64Array;
   lower: Float64Array;
   upper: Float64Array;
@@ -98,15 +112,26 @@ export function kaplanMeier(
     else keep.push(i);
   }
   check(keep.length > 0, `${what}: every row has a missing group`);
+  const weights = options.weights !== undefined && options.weights !== null ? caseWeights(options.weights, all.n, what) : null;
+  const start = options.start !== undefined && options.start !== null ? startTimes(options.start, all.time, what) : null;
+  const robust = options.robust ?? (weights !== null && weights.some((v) => v !== Math.floor(v)));
+  check(typeof robust === "boolean", `${what}: robust must be true or false`);
   const input = {
     time: Float64Array.from(keep, (i) => all.time[i]),
     status: Uint8Array.from(keep, (i) => all.status[i]),
+    weights: Float64Array.from(keep, (i) => (weights ? weights[i] : 1)),
+    start: start ? Float64Array.from(keep, (i) => start[i]) : null,
   };
+  const extra = (idx: number[] | null): StratumExtras => ({
+    weights: idx ? Float64Array.from(idx, (k) => input.weights[k]) : input.weights,
+    start: input.start ? (idx ? Float64Array.from(idx, (k) => (input.start as Float64Array)[k]) : input.start) : null,
+    robust,
+  });
 
   const z = qnorm(1 - (1 - confLevel) / 2);
   const strata: KaplanMeierStratum[] = [];
   if (group === undefined) {
-    strata.push(fitStratum("all", input.time, input.status, confType, confLevel, z));
+    strata.push(fitStratum("all", input.time, input.status, confType, confLevel, z, extra(null)));
   } else {
     const g = keep.map((i) => group[i] as GroupValue);
     const levels = levelsOf(g);
@@ -116,7 +141,7 @@ export function kaplanMeier(
       for (let k = 0; k < g.length; k++) if ((numeric ? g[k] : String(g[k])) === level) idx.push(k);
       const tt = Float64Array.from(idx, (k) => input.time[k]);
       const ss = Uint8Array.from(idx, (k) => input.status[k]);
-      strata.push(fitStratum(level, tt, ss, confType, confLevel, z));
+      strata.push(fitStratum(level, tt, ss, confType, confLevel, z, extra(idx)));
     }
   }
   // R's rmean = "common": every curve is integrated up to the largest time of all curves.
@@ -131,6 +156,12 @@ export function kaplanMeier(
   return { strata, dropped, confType, confLevel };
 }
 
+interface StratumExtras {
+  weights: Float64Array;
+  start: Float64Array | null;
+  robust: boolean;
+}
+
 function fitStratum(
   group: GroupValue,
   time: Float64Array,
@@ -138,21 +169,36 @@ function fitStratum(
   confType: ConfType,
   confLevel: number,
   z: number,
+  extra: StratumExtras,
 ): KaplanMeierStratum {
   const n = time.length;
+  const { weights, start } = extra;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => time[a] - time[b]);
+  // Entries by start time, for (start, stop] rows: at risk at t when start < t <= stop.
+  const byStart = start ? Array.from({ length: n }, (_, i) => i).sort((a, b) => start[a] - start[b]) : null;
   const times: number[] = [];
   const nRisk: number[] = [];
   const nEvent: number[] = [];
   const nCensor: number[] = [];
+  // Weighted total of the rows with stop >= t (all rows at first) and of those entered before t.
+  const total = sumWeights(weights);
+  let beyond = total;
+  let entered = 0;
+  let e = 0;
   for (let k = 0; k < n; ) {
     const t = time[order[k]];
     let d = 0;
     let c = 0;
-    const atRisk = n - k;
+    if (byStart) {
+      while (e < n && (start as Float64Array)[byStart[e]] < t) entered += weights[byStart[e++]];
+    }
+    // Rows not yet entered at t: everyone with start >= t (all have stop > t, so are in `beyond`).
+    const atRisk = byStart ? beyond - (total - entered) : beyond;
     while (k < n && time[order[k]] === t) {
-      if (status[order[k]] === 1) d++;
-      else c++;
+      const w = weights[order[k]];
+      if (status[order[k]] === 1) d += w;
+      else c += w;
+      beyond -= w;
       k++;
     }
     times.push(t);
@@ -186,6 +232,7 @@ function fitStratum(
     cumhaz[j] = h;
     stdChaz[j] = Math.sqrt(vh);
   }
+  if (extra.robust) robustVariance(time, status, weights, start, order, times, nRisk, nEvent, surv, stdErr, stdChaz);
   const { lower, upper } = confidenceLimits(surv, stdErr, confType, z);
   const xs = Float64Array.from(times);
   return {
@@ -211,6 +258,65 @@ function fitStratum(
     confType,
     confLevel,
   };
+}
+
+function sumWeights(w: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < w.length; i++) s += w[i];
+  return s;
+}
+
+/**
+ * survfit's robust (infinitesimal-jackknife) variance, each row its own cluster: the influence
+ * of each row's weight on S(t) and on the Nelson–Aalen hazard, updated at every event time
+ * (O(rows × event times)). Writes SE(S)/S into stdErr (log scale, see KaplanMeierStratum) and
+ * the SE of the cumulative hazard into stdChaz.
+ */
+function robustVariance(
+  time: Float64Array, status: Uint8Array, weights: Float64Array, start: Float64Array | null, order: number[],
+  times: number[], nRisk: number[], nEvent: number[], surv: Float64Array, stdErr: Float64Array, stdChaz: Float64Array,
+): void {
+  const n = time.length;
+  const inf1 = new Float64Array(n);
+  const inf2 = new Float64Array(n);
+  let km = 1;
+  let v1 = 0;
+  let v2 = 0;
+  let k = 0;
+  for (let j = 0; j < times.length; j++) {
+    const t = times[j];
+    const from = k;
+    while (k < n && time[order[k]] === t) k++;
+    if (nEvent[j] > 0) {
+      const nr = nRisk[j];
+      const haz = nEvent[j] / nr;
+      // Everyone still at risk at t: stop >= t (order positions from `from` on) and start < t.
+      for (let q = 0; q < n; q++) inf1[q] *= 1 - haz;
+      for (let r = from; r < n; r++) {
+        const i = order[r];
+        if (start && start[i] >= t) continue;
+        inf1[i] += (weights[i] * km * haz) / nr;
+        inf2[i] -= (weights[i] * haz) / nr;
+      }
+      for (let r = from; r < k; r++) {
+        const i = order[r];
+        if (status[i] === 1) {
+          inf1[i] -= (km * weights[i]) / nr;
+          inf2[i] += weights[i] / nr;
+        }
+      }
+      km *= 1 - haz;
+      v1 = 0;
+      v2 = 0;
+      for (let q = 0; q < n; q++) {
+        v1 += inf1[q] * inf1[q];
+        v2 += inf2[q] * inf2[q];
+      }
+    }
+    const se = Math.sqrt(v1);
+    stdErr[j] = se === 0 ? 0 : se / surv[j];
+    stdChaz[j] = Math.sqrt(v2);
+  }
 }
 
 /**

@@ -3,6 +3,10 @@
  * log-rank (Mantel–Haenszel) test, rho = 1 the Peto & Peto modification of the Gehan–Wilcoxon
  * test. Each death time is weighted by S(t-)^rho, S the Kaplan–Meier of the pooled sample of its
  * stratum; observed, expected and the variance are summed over strata.
+ *
+ * No case weights: R's survdiff has no weights argument (survival 3.5.3), so there is no R
+ * reference to match; for a weighted comparison use coxph() with `weights` (its robust score
+ * test) instead.
  */
 import { InputError, NumericalError, check } from "../errors.js";
 import { pchisq } from "../stats/distributions.js";
