@@ -3,7 +3,7 @@
  * The `radsurv` command.
  *   radsurv reproduce [--out out] [--seed N]   run the study (for now: every notebook) and write results.json
  *   radsurv notebook FILE.ipynb [--out DIR]    execute one notebook headless into DIR (default out/notebooks)
- *   radsurv twin [--out DIR] [--seed N]        write the synthetic twin cohort (default out/twin)
+ *   radsurv twin [--out DIR] [--seed N] [--no-images] [--ids A,B]   write the synthetic twin cohort (default out/twin)
  *   radsurv extract --manifest m.csv --out features.csv [--settings s.json] [--workers N] [--profile P]
  *                                              features of every manifest row, in parallel, resumable
  */
@@ -104,8 +104,9 @@ function parseSeed(args: string[]): number {
 function twin(args: string[]): number {
   const out = resolve(option(args, "--out", "out/twin"));
   const seed = parseSeed(args);
-  const t = writeTwin(out, seed);
-  process.stderr.write(`twin cohort (seed ${seed}): ${t.files.join(", ")} → ${out}\n`);
+  const ids = args.includes("--ids") ? option(args, "--ids", "").split(",").filter(Boolean) : undefined;
+  const t = writeTwin(out, seed, { images: !args.includes("--no-images"), ids });
+  process.stderr.write(`twin cohort (seed ${seed}): ${t.files.join(", ")}${t.imageFiles.length ? ` + ${t.imageFiles.length} image/mask files` : ""} → ${out}\n`);
   return 0;
 }
 

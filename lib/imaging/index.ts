@@ -13,3 +13,5 @@ export {
   GRID_TOL_COSINE,
   type Grid,
 } from "./grid.js";
+export { writeDicomSeries, uidFromText } from "./writeDicom.js";
+export { writeNifti, niftiBytes } from "./writeNifti.js";
