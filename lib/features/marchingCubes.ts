@@ -6,11 +6,35 @@
  * on a half-voxel lattice. We keep them as integers in half-voxel units (2 × index + 0/1), which makes
  * the convex hull's orientation tests exact; millimetres come from scaling by spacing / 2 at the end.
  *
- * The triangle table is generated here rather than typed in: on every cube face, the runs of
- * consecutive inside corners are cut off by a segment between the two cut edges that bound the run.
- * Ambiguous faces (inside corners on a diagonal) therefore always separate the inside corners, a rule
- * that depends only on the face, so neighbouring cubes agree and the mesh is closed. Segments are
- * chained into loops and fanned into triangles.
+ * The triangle table is generated here rather than typed in, so that it reproduces the surface of
+ * Lewiner et al.'s marching cubes ("Efficient implementation of marching cubes' cases with topological
+ * guarantees", 2003; scikit-image's `marching_cubes`, which MIRP and hence the IBSI reference values
+ * use) on binary masks:
+ * - Faces. On a binary mask every asymptotic-decider test ties (the four corner values are ±0.5), and
+ *   Lewiner's tie rule then connects the two inside corners of an ambiguous face (the outside corners
+ *   are cut off). The rule depends only on the face, so neighbouring cubes agree and the mesh is closed.
+ * - Loops. On every face the runs of corners to cut off are bounded by a segment between the two cut
+ *   edges around the run; the segments chain into closed loops, one per surface patch.
+ * - Triangulation. A loop of 4 or more edge midpoints is not planar in general, and the choice of
+ *   diagonals changes area and volume. Lewiner's tilings (the 15 Lorensen cases and their subcases)
+ *   bulge away from the side of the loop with fewer cube corners, i.e. the patch is triangulated to
+ *   give the smaller side its largest volume; a loop with four corners on either side splits the cube
+ *   volume evenly (case 11/14). No diagonal may lie in a cube face (the neighbouring cube could lay the
+ *   same segment there).
+ * The rules refer only to the cube's geometry, so the table is invariant under the 48 symmetries of the
+ * cube (rotations and reflections), as Lewiner's tables are, which are generated from the 15 base cases by
+ * those symmetries. (It is not invariant under inside/outside exchange: ambiguous faces favour the inside.)
+ * Per configuration, the area and the inside volume of each cube's patch equal scikit-image's for 222 of
+ * the 254 non-empty configurations.
+ *
+ * Two families differ from the reference implementation, which on a binary mask chooses tunnel tilings
+ * there: three inside corners that pairwise share a face but no edge (Lorensen case 7; the tiling there
+ * lays triangles flat in the cube faces, which leaves the mesh non-manifold), and five inside corners
+ * whose three outside corners are an edge plus the opposite-face diagonal corner (case 6 complement; a
+ * tube through a centre vertex). We keep the plain loops (a cap and a polygon) in both, so that every
+ * vertex stays an edge midpoint and the mesh stays closed. The CT phantom masks of IBSI configurations
+ * B–E contain neither (their mesh area and volume equal scikit-image's); configuration A has one cube of
+ * the second kind (area 0.01% below scikit-image's). See test/marching-cubes.test.ts.
  */
 
 /** Corner c of the unit cube sits at (c & 1, (c >> 1) & 1, (c >> 2) & 1). */
@@ -37,123 +61,178 @@ const FACES: number[][] = (() => {
   return faces;
 })();
 
-/** Ambiguous faces connect their two inside corners (true) or separate them (false). */
-const JOIN_INSIDE = false;
-
-/** Triangles (as edge-index triples) for each of the 256 corner configurations. */
-const TRIANGLES: number[][] = (() => {
-  const table: number[][] = [];
-  for (let config = 0; config < 256; config++) {
-    const inside = (c: number) => ((config >> c) & 1) === 1;
-    // next[e] = the cut edge that follows cut edge e along the surface loop.
-    const next = new Map<number, number>();
-    for (const ring of FACES) {
-      // Cut off runs of outside corners when inside corners face each other diagonally (ambiguous
-      // face: JOIN_INSIDE), else runs of inside corners; both give the same segments on other faces.
-      const ambiguous = inside(ring[0]) === inside(ring[2]) && inside(ring[1]) === inside(ring[3]) && inside(ring[0]) !== inside(ring[1]);
-      const cutInside = !(ambiguous && JOIN_INSIDE);
-      const member = (c: number) => inside(c) === cutInside;
-      for (let s = 0; s < 4; s++) {
-        const c = ring[s];
-        const prev = ring[(s + 3) % 4];
-        if (!member(c) || member(prev)) continue; // c starts a run
-        let t = s;
-        while (member(ring[(t + 1) % 4])) t = (t + 1) % 4;
-        const first = edgeOf(prev, c);
-        const last = edgeOf(ring[t], ring[(t + 1) % 4]);
-        // Walking the face counter-clockwise, the surface goes from the outside-to-inside crossing
-        // to the inside-to-outside crossing of an inside run; for an outside run that is last → first.
-        if (cutInside) next.set(first, last);
-        else next.set(last, first);
-      }
-    }
-    const tris: number[] = [];
-    const seen = new Set<number>();
-    for (const startEdge of next.keys()) {
-      if (seen.has(startEdge)) continue;
-      const loop: number[] = [];
-      let e = startEdge;
-      while (!seen.has(e)) {
-        seen.add(e);
-        loop.push(e);
-        e = next.get(e)!;
-      }
-      tris.push(...triangulateLoop(loop, config));
-    }
-    table.push(tris);
-  }
-  // Orientation: make the normal point from inside to outside (checked on config 1, corner 0 inside).
-  const [p, q, r] = table[1].map(edgeMid);
-  const n = cross(sub(q, p), sub(r, p));
-  if (n[0] + n[1] + n[2] < 0) for (const tris of table) for (let i = 0; i < tris.length; i += 3) [tris[i + 1], tris[i + 2]] = [tris[i + 2], tris[i + 1]];
-  return table;
-})();
-
-/** Midpoint of cube edge e in unit-cube coordinates. */
-function edgeMid(e: number): number[] {
+/** Midpoint of cube edge e in doubled unit-cube coordinates (0, 1 or 2). */
+function edgeMid2(e: number): number[] {
   const [a, b] = EDGES[e];
-  return [0, 1, 2].map((ax) => (((a >> ax) & 1) + ((b >> ax) & 1)) / 2);
+  return [0, 1, 2].map((ax) => ((a >> ax) & 1) + ((b >> ax) & 1));
 }
 
 /**
- * Triangulates a surface loop (cube-edge indices, in order) so that the enclosed volume is largest
- * (the patch bulges away from the inside corners; this is the choice that reproduces the IBSI
- * phantom's mesh volume and area), never using a chord between two edges of the same cube face: such
- * a chord lies in the face plane, where the neighbouring cube may lay the same chord, which would
- * double the surface there.
+ * Surface loops of one corner configuration, as cyclic lists of cut-edge indices. All loops have the
+ * same handedness with respect to the inside (fixed by `orientLoops` below).
  */
-function triangulateLoop(loop: number[], config: number): number[] {
-  const n = loop.length;
-  if (n === 3) return loop.slice();
-  const pts = loop.map(edgeMid);
-  const ref = [0, 0, 0];
-  let nin = 0;
-  for (let c = 0; c < 8; c++) if ((config >> c) & 1) {
-    nin++;
-    ref[0] += c & 1; ref[1] += (c >> 1) & 1; ref[2] += (c >> 2) & 1;
-  }
-  for (let a = 0; a < 3; a++) ref[a] /= nin;
-  const tet = (a: number, b: number, c: number) => {
-    const x = cross(sub(pts[b], ref), sub(pts[c], ref));
-    const d = sub(pts[a], ref);
-    return (d[0] * x[0] + d[1] * x[1] + d[2] * x[2]) / 6;
-  };
-  let sign = 0;
-  for (let i = 1; i + 1 < n; i++) sign += tet(0, i, i + 1);
-  sign = Math.sign(sign) || 1;
-  const sameFace = (p: number, q: number) => {
-    // Two edge midpoints share a face plane when some coordinate is 0 or 1 for both.
-    for (let ax = 0; ax < 3; ax++) if (pts[p][ax] === pts[q][ax] && pts[p][ax] !== 0.5) return true;
-    return false;
-  };
-  // cost[i][j]: best triangulation of the sub-polygon i..j (j - i >= 2); chord (i, j) allowed?
-  const cost: number[][] = Array.from({ length: n }, () => new Array(n).fill(0));
-  const split: number[][] = Array.from({ length: n }, () => new Array(n).fill(-1));
-  const PENALTY = 1e6;
-  for (let len = 2; len < n; len++) {
-    for (let i = 0; i + len < n; i++) {
-      const j = i + len;
-      let best = Infinity;
-      for (let k = i + 1; k < j; k++) {
-        let c = cost[i][k] + cost[k][j] - sign * tet(i, k, j);
-        if (k - i > 1 && sameFace(i, k)) c += PENALTY;
-        if (j - k > 1 && sameFace(k, j)) c += PENALTY;
-        if (c < best) [best, split[i][j]] = [c, k];
-      }
-      cost[i][j] = best;
+function surfaceLoops(config: number): number[][] {
+  const inside = (c: number) => ((config >> c) & 1) === 1;
+  // next[e] = the cut edge that follows cut edge e along the surface loop.
+  const next = new Map<number, number>();
+  for (const ring of FACES) {
+    // Ambiguous face (inside corners on a diagonal): cut off the outside corners, joining the inside
+    // ones; otherwise cut off the runs of inside corners (both give the same segments on such faces).
+    const ambiguous = inside(ring[0]) === inside(ring[2]) && inside(ring[1]) === inside(ring[3]) && inside(ring[0]) !== inside(ring[1]);
+    const cutInside = !ambiguous;
+    const member = (c: number) => inside(c) === cutInside;
+    for (let s = 0; s < 4; s++) {
+      const c = ring[s];
+      const prev = ring[(s + 3) % 4];
+      if (!member(c) || member(prev)) continue; // c starts a run
+      let t = s;
+      while (member(ring[(t + 1) % 4])) t = (t + 1) % 4;
+      const first = edgeOf(prev, c);
+      const last = edgeOf(ring[t], ring[(t + 1) % 4]);
+      // Walking the face counter-clockwise, the surface goes from the outside-to-inside crossing
+      // to the inside-to-outside crossing of an inside run; for an outside run that is last → first.
+      if (cutInside) next.set(first, last);
+      else next.set(last, first);
     }
   }
-  const out: number[] = [];
-  const emit = (i: number, j: number) => {
-    if (j - i < 2) return;
-    const k = split[i][j];
-    out.push(loop[i], loop[k], loop[j]);
-    emit(i, k);
-    emit(k, j);
+  const loops: number[][] = [];
+  const seen = new Set<number>();
+  for (const startEdge of next.keys()) {
+    if (seen.has(startEdge)) continue;
+    const loop: number[] = [];
+    let e = startEdge;
+    while (!seen.has(e)) {
+      seen.add(e);
+      loop.push(e);
+      e = next.get(e)!;
+    }
+    loops.push(loop);
+  }
+  return loops;
+}
+
+/** 6 × signed volume of the tetrahedron (origin, a, b, c), doubled coordinates: exact integers. */
+function det3(a: number[], b: number[], c: number[]): number {
+  return a[0] * (b[1] * c[2] - b[2] * c[1]) - a[1] * (b[0] * c[2] - b[2] * c[0]) + a[2] * (b[0] * c[1] - b[1] * c[0]);
+}
+
+/** +1 when a loop's own order (triangles (l0, l1, l2)) faces outward, else -1: checked on a corner cap. */
+const LOOP_ORIENTATION: number = (() => {
+  const [p, q, r] = surfaceLoops(1)[0].map(edgeMid2); // corner 0 inside: outward is towards (1, 1, 1)
+  const n = cross(sub(q, p), sub(r, p));
+  return n[0] + n[1] + n[2] > 0 ? 1 : -1;
+})();
+
+/** All triangulations of a polygon with n vertices (triangles as index triples into the polygon). */
+function polygonTriangulations(n: number): number[][][] {
+  const memo = new Map<string, number[][][]>();
+  const rec = (i: number, j: number): number[][][] => {
+    if (j - i < 2) return [[]];
+    const key = `${i},${j}`;
+    const hit = memo.get(key);
+    if (hit) return hit;
+    const out: number[][][] = [];
+    for (let k = i + 1; k < j; k++) for (const a of rec(i, k)) for (const b of rec(k, j)) out.push([[i, k, j], ...a, ...b]);
+    memo.set(key, out);
+    return out;
   };
-  emit(0, n - 1);
+  return rec(0, n - 1);
+}
+
+/**
+ * Triangulations of a loop that use no chord lying in a cube face (two edge midpoints of the same face),
+ * as outward-oriented edge-index triples.
+ */
+function loopTriangulations(loop: number[]): number[][] {
+  const n = loop.length;
+  const pts = loop.map(edgeMid2);
+  // Two edge midpoints share a face plane when some coordinate is 0 or 2 (doubled) for both.
+  const inFace = (p: number, q: number) => [0, 1, 2].some((ax) => pts[p][ax] === pts[q][ax] && pts[p][ax] !== 1);
+  const out: number[][] = [];
+  for (const tri of polygonTriangulations(n)) {
+    let ok = true;
+    for (const [i, k, j] of tri) {
+      for (const [p, q] of [[i, k], [k, j], [i, j]]) if (q - p > 1 && q - p < n - 1 && inFace(p, q)) ok = false;
+    }
+    if (!ok) continue;
+    const flat: number[] = [];
+    for (const [i, k, j] of tri) {
+      if (LOOP_ORIENTATION > 0) flat.push(loop[i], loop[k], loop[j]);
+      else flat.push(loop[i], loop[j], loop[k]);
+    }
+    out.push(flat);
+  }
   return out;
 }
+
+/** 48 × (volume of the inside part of the unit cube) for outward triangles `tris` of `config`: exact. */
+function insideVolume48(config: number, tris: number[]): number {
+  // Divergence theorem over the inside region: the patch, plus the inside parts of the cube faces at
+  // coordinate 1 (the faces at 0 contribute nothing). A face's inside part, in eighths of the face: one
+  // corner 1, an edge 4, two diagonal corners joined 6, three corners 7, all 8.
+  let v = 0;
+  for (let t = 0; t < tris.length; t += 3) v += det3(edgeMid2(tris[t]), edgeMid2(tris[t + 1]), edgeMid2(tris[t + 2]));
+  for (let axis = 0; axis < 3; axis++) {
+    const corners = [0, 1, 2, 3, 4, 5, 6, 7].filter((c) => (c >> axis) & 1 && (config >> c) & 1);
+    const k = corners.length;
+    const eighths = k === 2 ? (bitCount(corners[0] ^ corners[1]) === 2 ? 6 : 4) : [0, 1, -1, 7, 8][k];
+    v += 2 * eighths;
+  }
+  return v;
+}
+
+function bitCount(x: number): number {
+  let n = 0;
+  for (; x; x >>= 1) n += x & 1;
+  return n;
+}
+
+function triangleArea2(a: number[], b: number[], c: number[]): number {
+  const n = cross(sub(b, a), sub(c, a));
+  return Math.sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+}
+
+/** Triangles (as edge-index triples, outward oriented) for each of the 256 corner configurations. */
+const TRIANGLES: number[][] = (() => {
+  const table: number[][] = [];
+  for (let config = 0; config < 256; config++) {
+    const loops = surfaceLoops(config);
+    const chosen: number[][] = loops.map((loop) => loopTriangulations(loop)[0]);
+    loops.forEach((loop, l) => {
+      const options = loopTriangulations(loop);
+      if (options.length < 2) return;
+      // Corners on either side of this loop: the inside and outside ends of its cut edges.
+      const inSide = new Set<number>();
+      const outSide = new Set<number>();
+      for (const e of loop) for (const c of EDGES[e]) ((config >> c) & 1 ? inSide : outSide).add(c);
+      const score = (tris: number[]) => {
+        chosen[l] = tris;
+        const v48 = insideVolume48(config, chosen.flat());
+        // Larger is better: the smaller side's volume, or evenness when the sides are equal.
+        if (inSide.size < outSide.size) return v48;
+        if (inSide.size > outSide.size) return -v48;
+        return -Math.abs(2 * v48 - 48);
+      };
+      const area = (tris: number[]) => {
+        let a = 0;
+        for (let t = 0; t < tris.length; t += 3) a += triangleArea2(edgeMid2(tris[t]), edgeMid2(tris[t + 1]), edgeMid2(tris[t + 2]));
+        return a;
+      };
+      let best = options[0];
+      let bestScore = score(best);
+      let bestArea = area(best);
+      for (const tris of options.slice(1)) {
+        const s = score(tris);
+        const a = area(tris);
+        // Equal volumes: take the larger area (mirror-image tilings tie exactly on both).
+        if (s > bestScore || (s === bestScore && a > bestArea + 1e-9)) [best, bestScore, bestArea] = [tris, s, a];
+      }
+      chosen[l] = best;
+    });
+    table.push(chosen.flat());
+  }
+  return table;
+})();
 
 function sub(a: number[], b: number[]): number[] {
   return [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
