@@ -57,3 +57,4 @@ export {
   type TextureOptions,
 } from "./texture/index.js";
 export { extractCohort, readManifest } from "./extractCohort.js";
+export { AK396_NAMES, AK396_GROUPS } from "./profiles/ak396.js";

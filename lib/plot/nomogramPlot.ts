@@ -16,6 +16,8 @@ export interface NomogramPlotOptions {
   width?: number;
   /** Height per axis row in pixels (default 46). */
   rowHeight?: number;
+  /** Display names of the predictors (default: their names in the model). */
+  labels?: Record<string, string>;
 }
 
 interface Row {
@@ -39,7 +41,7 @@ export function nomogramPlot(nom: Nomogram, options: NomogramPlotOptions = {}): 
   for (const a of nom.axes) {
     const keep = a.labels.map((l) => l !== "");
     rows.push({
-      title: a.term,
+      title: options.labels?.[a.term] ?? a.term,
       role: "predictor",
       positions: a.points.filter((_, i) => keep[i]),
       labels: a.labels.filter((_, i) => keep[i]),
