@@ -1,24 +1,22 @@
 #!/usr/bin/env node
 /**
  * The `radsurv` command.
- *   radsurv reproduce [--out out] [--seed N]   run the study (for now: every notebook) and write results.json
+ *   radsurv reproduce [--out out] [--seed N] [--config study.json] [--workers N] [--bootstrap B] [--no-notebooks] [--no-figures]   run the study (for now: every notebook) and write results.json
  *   radsurv notebook FILE.ipynb [--out DIR]    execute one notebook headless into DIR (default out/notebooks)
  *   radsurv twin [--out DIR] [--seed N] [--no-images] [--ids A,B]   write the synthetic twin cohort (default out/twin)
  *   radsurv extract --manifest m.csv --out features.csv [--settings s.json] [--workers N] [--profile P]
  *                                              features of every manifest row, in parallel, resumable
  */
-import { mkdirSync, readdirSync, writeFileSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { execFileSync } from "node:child_process";
-import { runNotebook, type NotebookRun } from "./notebook/runNotebook.js";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { runNotebook } from "./notebook/runNotebook.js";
 import { InputError } from "./errors.js";
 import { writeTwin } from "./twin/write.js";
+import { reproduce } from "./study/reproduce.js";
 import { extractCohort } from "./features/extractCohort.js";
 import type { ExtractSettings } from "./features/settings.js";
 import { createProgress } from "./report/progress.js";
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 function option(args: string[], name: string, fallback: string): string {
   const i = args.indexOf(name);
@@ -28,58 +26,21 @@ function option(args: string[], name: string, fallback: string): string {
   return v;
 }
 
-function gitCommit(): string | null {
-  try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: projectRoot, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
-  } catch {
-    return null;
-  }
-}
-
-/** Runs one notebook in a fresh process so its stdout capture and module state stay isolated. */
-function runNotebookProcess(file: string, outDir: string): NotebookRun {
-  const cli = fileURLToPath(import.meta.url);
-  try {
-    const out = execFileSync(process.execPath, [cli, "notebook", file, "--out", outDir, "--json"], {
-      stdio: ["ignore", "pipe", "inherit"],
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return JSON.parse(out.toString().trim().split("\n").pop()!) as NotebookRun;
-  } catch (e) {
-    const stdout = (e as { stdout?: Buffer }).stdout?.toString().trim().split("\n").pop();
-    if (stdout?.startsWith("{")) return JSON.parse(stdout) as NotebookRun;
-    throw e;
-  }
-}
-
-async function reproduce(args: string[]): Promise<number> {
-  const out = resolve(option(args, "--out", "out"));
-  const seed = parseSeed(args);
-  const nbDir = join(projectRoot, "notebooks");
-  const notebooks = readdirSync(nbDir).filter((f) => f.endsWith(".ipynb")).sort();
-  const runs: NotebookRun[] = [];
-  for (const [k, f] of notebooks.entries()) {
-    process.stderr.write(`[${k + 1}/${notebooks.length}] ${f} … `);
-    const run = runNotebookProcess(join(nbDir, f), join(out, "notebooks"));
-    process.stderr.write(run.ok ? `ok (${run.seconds.toFixed(1)} s)\n` : `FAILED at cell ${run.error?.cell}\n${run.error?.message}\n`);
-    runs.push(run);
-  }
-  const pkg = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8"));
-  const results = {
-    provenance: {
-      radsurv: pkg.version,
-      seed,
-      gitCommit: gitCommit(),
-      node: process.version,
-      dependencies: pkg.dependencies,
-      createdAt: new Date().toISOString(),
-    },
-    notebooks: runs.map((r) => ({ notebook: r.path, executed: r.outPath, ok: r.ok, cellsRun: r.cellsRun, seconds: r.seconds })),
-  };
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, "results.json"), JSON.stringify(results, null, 2) + "\n");
-  process.stderr.write(`wrote ${join(out, "results.json")}\n`);
-  return runs.every((r) => r.ok) ? 0 : 1;
+async function reproduceCommand(args: string[]): Promise<number> {
+  const workers = args.includes("--workers") ? Number(option(args, "--workers", "")) : undefined;
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new InputError(`--workers must be a whole number ≥ 1`);
+  const pipelineBootstrap = args.includes("--bootstrap") ? Number(option(args, "--bootstrap", "")) : undefined;
+  if (pipelineBootstrap !== undefined && !(Number.isInteger(pipelineBootstrap) && pipelineBootstrap >= 0)) throw new InputError(`--bootstrap must be a whole number ≥ 0`);
+  const summary = await reproduce({
+    out: option(args, "--out", "out"),
+    seed: parseSeed(args),
+    config: args.includes("--config") ? option(args, "--config", "") : undefined,
+    workers,
+    notebooks: !args.includes("--no-notebooks"),
+    figures: !args.includes("--no-figures"),
+    settings: pipelineBootstrap !== undefined ? { pipelineBootstrap } : undefined,
+  });
+  return summary.notebooksOk ? 0 : 1;
 }
 
 async function notebook(args: string[]): Promise<number> {
@@ -178,7 +139,7 @@ async function extract(args: string[]): Promise<number> {
 }
 
 const usage = `usage:
-  radsurv reproduce [--out out] [--seed N]
+  radsurv reproduce [--out out] [--seed N] [--config study.json] [--workers N] [--bootstrap B] [--no-notebooks] [--no-figures]
   radsurv notebook FILE.ipynb [--out DIR]
   radsurv twin [--out DIR] [--seed N]
   radsurv extract --manifest m.csv --out features.csv [--settings settings.json] [--workers N] [--profile ibsi|ak396|pyradiomics]`;
@@ -187,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
     case "reproduce":
-      return reproduce(args);
+      return reproduceCommand(args);
     case "notebook":
       return notebook(args);
     case "twin":

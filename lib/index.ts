@@ -13,5 +13,6 @@ export * from "./penalized/index.js";
 export * from "./features/index.js";
 export * from "./evaluate/index.js";
 export * from "./report/index.js";
+export * from "./study/index.js";
 export * from "./stats/index.js";
 export { show } from "./notebook/show.js";

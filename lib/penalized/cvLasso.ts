@@ -93,6 +93,18 @@ function linearPredictor(d: Design, rows: number[], beta: number[], a0: number):
   return eta;
 }
 
+/** x·β for every row into `out` (β on the original scale; zero coefficients skipped). */
+function allEta(d: Design, beta: number[], out: Float64Array): void {
+  out.fill(0);
+  const { n, x } = d;
+  for (let j = 0; j < d.p; j++) {
+    const b = beta[j];
+    if (b === 0) continue;
+    const off = j * n;
+    for (let i = 0; i < n; i++) out[i] += b * x[off + i];
+  }
+}
+
 /** Breslow Cox deviance 2·(saturated − log partial likelihood) of the rows, unit weights (glmnet's coxnet.deviance). */
 export function coxDeviance(time: ArrayLike<number>, status: ArrayLike<number>, eta: ArrayLike<number>): number {
   const w = new Float64Array(time.length).fill(1);
@@ -123,6 +135,59 @@ export function aucScore(y: ArrayLike<number>, score: ArrayLike<number>): number
   const n0 = y.length - n1;
   if (n1 === 0 || n0 === 0) return NaN;
   return (rs - (n1 * (n1 + 1)) / 2) / (n1 * n0);
+}
+
+/**
+ * Coefficients of a fitted path at the lambdas `s`, as glmnet's predict.glmnet with its
+ * lambda.interp: positions on the path's λ scale normalised to [0, 1], linear interpolation of the
+ * coefficients between the two neighbouring path λ (R's approx() to find them), and values outside
+ * the path's range clamped to its first or last solution. At a λ of the path itself this returns
+ * that solution exactly.
+ */
+export function interpolateCoefs(fit: LassoPathResult, s: ArrayLike<number>): Array<{ beta: number[]; a0: number }> {
+  const lam = fit.lambda;
+  const K = lam.length;
+  const a0s = fit.a0;
+  const out: Array<{ beta: number[]; a0: number }> = [];
+  if (K === 1) {
+    for (let q = 0; q < s.length; q++) out.push({ beta: fit.beta[0], a0: a0s ? a0s[0] : 0 });
+    return out;
+  }
+  const range = lam[0] - lam[K - 1];
+  const norm = lam.map((l) => (lam[0] - l) / range); // increasing from 0 to 1
+  const lo = Math.min(...norm);
+  const hi = Math.max(...norm);
+  for (let q = 0; q < s.length; q++) {
+    let sf = (lam[0] - s[q]) / range;
+    if (sf < lo) sf = lo;
+    if (sf > hi) sf = hi;
+    // R's approx(norm, 1..K, sf): bisection for the bracketing knots, exact knot values returned as is.
+    let i = 0;
+    let j = K - 1;
+    while (i < j - 1) {
+      const ij = (i + j) >> 1;
+      if (sf < norm[ij]) j = ij;
+      else i = ij;
+    }
+    let coord: number;
+    if (sf === norm[j]) coord = j + 1;
+    else if (sf === norm[i]) coord = i + 1;
+    else coord = i + 1 + ((sf - norm[i]) / (norm[j] - norm[i]));
+    const left = Math.floor(coord) - 1;
+    const right = Math.ceil(coord) - 1;
+    let frac = (sf - norm[right]) / (norm[left] - norm[right]);
+    if (left === right || Math.abs(norm[left] - norm[right]) < Number.EPSILON) frac = 1;
+    if (frac === 1) {
+      out.push({ beta: fit.beta[left], a0: a0s ? a0s[left] : 0 });
+      continue;
+    }
+    const bl = fit.beta[left];
+    const br = fit.beta[right];
+    const beta = new Array<number>(bl.length);
+    for (let m = 0; m < bl.length; m++) beta[m] = bl[m] * frac + br[m] * (1 - frac);
+    out.push({ beta, a0: a0s ? a0s[left] * frac + a0s[right] * (1 - frac) : 0 });
+  }
+  return out;
 }
 
 function weightedMean(x: number[], w: number[]): number {
@@ -196,7 +261,10 @@ export function cvLasso(x: number[][], y: LassoResponse, options: CvLassoOptions
   warnings.push(...path.warnings);
   const lambda = path.lambda;
   const L = lambda.length;
-  const foldOpts: LassoPathOptions = { ...options, lambda };
+  // As cv.glmnet: the fold fits get the user's lambda when there is one; otherwise each fold runs
+  // its own default sequence (its own λmax, lambda.min.ratio by its own n vs p, and the early end
+  // of a default path), and its coefficients are interpolated at the full data's λ (below).
+  const foldOpts: LassoPathOptions = options.lambda !== undefined ? { ...options, lambda } : { ...options };
 
   // cvraw rows: folds (grouped) or observations (ungrouped binomial loss); weights alongside.
   let cvraw: number[][];
@@ -227,14 +295,10 @@ export function cvLasso(x: number[][], y: LassoResponse, options: CvLassoOptions
     for (const wmsg of fk.warnings) warnings.push(`fold ${k + 1}: ${wmsg}`);
     fits.push(fk);
   }
-  /** Coefficients of fold k at lambda l (a fold path cut short keeps its last solution, as glmnet's predict does). */
-  const coefAt = (k: number, l: number) => {
-    const f = fits[k];
-    const ll = Math.min(l, f.beta.length - 1);
-    return { beta: f.beta[ll], a0: f.a0 ? f.a0[ll] : 0 };
-  };
+  /** Coefficients of each fold at each full-data lambda (glmnet's predict(fit, s = lambda, type = "coefficients")). */
+  const foldCoefs = fits.map((f) => interpolateCoefs(f, lambda));
+  const coefAt = (k: number, l: number) => foldCoefs[k][l];
 
-  const allRows = Array.from({ length: n }, (_, i) => i);
   if (family === "cox") {
     const time = resp.time!;
     const status = resp.status!;
@@ -245,6 +309,8 @@ export function cvLasso(x: number[][], y: LassoResponse, options: CvLassoOptions
       const ones = new Float64Array(n).fill(1);
       const rsFull = coxRiskSets(time, status, ones, WHAT);
       const satFull = coxSaturated(rsFull);
+      const etaAll = new Float64Array(n);
+      const etaTrain = new Float64Array(n);
       for (let k = 0; k < K; k++) {
         const row: number[] = [];
         const tr = trainRows[k];
@@ -258,8 +324,11 @@ export function cvLasso(x: number[][], y: LassoResponse, options: CvLassoOptions
           const { beta } = coefAt(k, l);
           let val: number;
           if (grouped) {
-            const full = 2 * (satFull - coxLoglik(rsFull, ones, linearPredictor(d, allRows, beta, 0)));
-            const minus = 2 * (satTrain - coxLoglik(rsTrain, trOnes, linearPredictor(d, tr, beta, 0)));
+            // One X·β over all rows; the training rows' predictors are a subset of it.
+            allEta(d, beta, etaAll);
+            for (let r = 0; r < tr.length; r++) etaTrain[r] = etaAll[tr[r]];
+            const full = 2 * (satFull - coxLoglik(rsFull, ones, etaAll));
+            const minus = 2 * (satTrain - coxLoglik(rsTrain, trOnes, etaTrain.subarray(0, tr.length)));
             val = full - minus;
           } else {
             val = ft.some((i) => status[i] === 1)
@@ -305,6 +374,9 @@ export function cvLasso(x: number[][], y: LassoResponse, options: CvLassoOptions
         for (let l = 0; l < L; l++) {
           const { beta, a0 } = coefAt(k, l);
           const eta = linearPredictor(d, ft, beta, a0);
+          // On the probability scale, as cv.lognet: probabilities that round to the same double
+          // (e.g. 1 near separation) are ties there although their linear predictors differ.
+          for (let r = 0; r < eta.length; r++) eta[r] = 1 / (1 + Math.exp(-eta[r]));
           row.push(aucScore(ft.map((i) => yv[i]), eta));
         }
         cvraw.push(row);

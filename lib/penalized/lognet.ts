@@ -8,7 +8,8 @@
  * predictor, as glmnet does, so separable data cannot drive coefficients to infinity silently.
  */
 import { InputError } from "../errors.js";
-import { control, nextLambda, softUpdate } from "./design.js";
+import { control, nextLambda, sweep, WorkingSets } from "./design.js";
+import { kernels } from "./kernels.js";
 import { convergenceWarning, type SolverInput, type SolverOutput } from "./coxnet.js";
 
 export function lognetPath(inp: SolverInput, y: Float64Array): SolverOutput {
@@ -23,9 +24,17 @@ export function lognetPath(inp: SolverInput, y: Float64Array): SolverOutput {
   if (q0 <= pmin || q0 >= 1 - pmin) throw new InputError(`${what}: the event proportion is 0 or 1; nothing to fit`);
   const bz = Math.log(q0 / (1 - q0));
   let b0 = bz;
+  // Design, IRLS weights v, working residual r and linear predictor η in the kernels' heap.
+  const K = kernels();
+  const RO = n * p;
+  const VO = RO + n;
+  const EO = VO + n;
+  const heap = K.reserve(EO + n);
+  heap.set(x.subarray(0, n * p), 0);
+  const r = heap.subarray(RO, RO + n);
+  const v = heap.subarray(VO, VO + n);
+  const eta = heap.subarray(EO, EO + n);
   const q = new Float64Array(n).fill(q0);
-  const v = new Float64Array(n);
-  const r = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     v[i] = w[i] * q0 * (1 - q0);
     r[i] = w[i] * (y[i] - q0);
@@ -39,14 +48,8 @@ export function lognetPath(inp: SolverInput, y: Float64Array): SolverOutput {
   }
   const thr = thresh * dev0;
 
-  const dot = (j: number, vec: Float64Array): number => {
-    let s = 0;
-    const off = j * n;
-    for (let i = 0; i < n; i++) s += vec[i] * x[off + i];
-    return s;
-  };
   const ga = new Float64Array(p);
-  for (let j = 0; j < p; j++) if (ju[j]) ga[j] = Math.abs(dot(j, r));
+  for (let j = 0; j < p; j++) if (ju[j]) ga[j] = Math.abs(K.dot(j * n, RO, n));
 
   const user = inp.lambda;
   const nlam = user ? user.length : inp.nlambda;
@@ -57,28 +60,12 @@ export function lognetPath(inp: SolverInput, y: Float64Array): SolverOutput {
   const b = new Float64Array(p);
   const bs = new Float64Array(p);
   const xv = new Float64Array(p);
-  const strong = new Uint8Array(p);
-  const isActive = new Uint8Array(p);
-  const active: number[] = [];
-  const eta = new Float64Array(n);
+  const ws = new WorkingSets(p);
+  const { strong, strongList, active } = ws;
   let nlp = 0;
   let al = 0;
   const out: SolverOutput = { lambda: [], beta: [], a0: [], devRatio: [], nullDevHalf: dev0, npasses: 0, warnings };
 
-  const update = (j: number, l1: number, l2: number): number => {
-    const gj = dot(j, r);
-    const bj = softUpdate(gj + xv[j] * b[j], xv[j], vp[j] * l1, vp[j] * l2);
-    if (bj === b[j]) return 0;
-    const d = bj - b[j];
-    b[j] = bj;
-    const off = j * n;
-    for (let i = 0; i < n; i++) r[i] -= d * v[i] * x[off + i];
-    if (!isActive[j]) {
-      isActive[j] = 1;
-      active.push(j);
-    }
-    return xv[j] * d * d;
-  };
   const updateIntercept = (): number => {
     let s = 0;
     for (let i = 0; i < n; i++) s += r[i];
@@ -95,24 +82,21 @@ export function lognetPath(inp: SolverInput, y: Float64Array): SolverOutput {
     const l2 = (1 - alpha) * al;
     const tlam = alpha * (2 * al - nl.al0);
     for (let k = 0; k < p; k++) if (!strong[k] && ju[k] && ga[k] > tlam * vp[k]) strong[k] = 1;
+    ws.syncStrong();
     let tooSmall = false;
     for (;;) {
       const bs0 = b0;
-      for (const j of active) bs[j] = b[j];
-      for (let j = 0; j < p; j++) {
-        if (!strong[j]) continue;
-        let s = 0;
-        const off = j * n;
-        for (let i = 0; i < n; i++) s += v[i] * x[off + i] * x[off + i];
-        xv[j] = s;
+      for (let l = 0; l < ws.nActive; l++) bs[active[l]] = b[active[l]];
+      for (let s = 0; s < ws.nStrong; s++) {
+        const j = strongList[s];
+        xv[j] = K.wsq(j * n, VO, n);
       }
       for (;;) {
         if (++nlp > maxit) {
           warnings.push(convergenceWarning(m, maxit));
           break pathLoop;
         }
-        let dlx = 0;
-        for (let j = 0; j < p; j++) if (strong[j]) dlx = Math.max(dlx, update(j, l1, l2));
+        let dlx = sweep(K, strongList, ws.nStrong, n, RO, VO, b, xv, vp, l1, l2, ws);
         dlx = Math.max(dlx, updateIntercept());
         if (dlx < thr) break;
         for (;;) {
@@ -120,19 +104,16 @@ export function lognetPath(inp: SolverInput, y: Float64Array): SolverOutput {
             warnings.push(convergenceWarning(m, maxit));
             break pathLoop;
           }
-          let d2 = 0;
-          for (const j of active) d2 = Math.max(d2, update(j, l1, l2));
+          let d2 = sweep(K, active, ws.nActive, n, RO, VO, b, xv, vp, l1, l2, ws);
           d2 = Math.max(d2, updateIntercept());
           if (d2 < thr) break;
         }
       }
       // New IRLS weights at the updated fit.
       eta.fill(b0);
-      for (const j of active) {
-        const bj = b[j];
-        if (bj === 0) continue;
-        const off = j * n;
-        for (let i = 0; i < n; i++) eta[i] += bj * x[off + i];
+      for (let l = 0; l < ws.nActive; l++) {
+        const j = active[l];
+        if (b[j] !== 0) K.axpy(EO, b[j], j * n, n);
       }
       xmz = 0;
       for (let i = 0; i < n; i++) {
@@ -148,7 +129,8 @@ export function lognetPath(inp: SolverInput, y: Float64Array): SolverOutput {
       for (let i = 0; i < n; i++) r[i] = w[i] * (y[i] - q[i]);
       let conv = xmz * (b0 - bs0) * (b0 - bs0) < thr;
       if (conv) {
-        for (const k of active) {
+        for (let l = 0; l < ws.nActive; l++) {
+          const k = active[l];
           const d = b[k] - bs[k];
           if (xv[k] * d * d >= thr) {
             conv = false;
@@ -160,13 +142,14 @@ export function lognetPath(inp: SolverInput, y: Float64Array): SolverOutput {
       let added = false;
       for (let k = 0; k < p; k++) {
         if (strong[k] || !ju[k]) continue;
-        ga[k] = Math.abs(dot(k, r));
+        ga[k] = Math.abs(K.dot(k * n, RO, n));
         if (ga[k] > l1 * vp[k]) {
           strong[k] = 1;
           added = true;
         }
       }
       if (!added) break;
+      ws.syncStrong();
     }
     out.lambda.push(al);
     out.beta.push(Float64Array.from(b));

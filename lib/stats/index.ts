@@ -7,3 +7,7 @@ export { roc } from "./roc.js";
 export type { RocOptions, RocResult, RocYouden, RocDirection } from "./roc.js";
 export { pt, qt } from "./tDistribution.js";
 export * from "./tests/index.js";
+export { fitScaler, applyScaler } from "./preprocess.js";
+export type { Scaler, ScalerOptions, ScaledMatrix } from "./preprocess.js";
+export { binaryAtHorizon } from "./binaryOutcome.js";
+export type { BinaryAtHorizon, BinaryAtHorizonOptions } from "./binaryOutcome.js";

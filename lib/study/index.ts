@@ -1,0 +1,17 @@
+export { analyseStudy, cIndexOf, linearPredictor, COHORTS } from "./analyse.js";
+export type { StudyResult, ModelResult, CIndex, Cohort } from "./analyse.js";
+export { fitSignature, scoreSignature, riskGroupOf } from "./signature.js";
+export type { Signature, SignatureRow } from "./signature.js";
+export { honestValidation } from "./honest.js";
+export type { HonestValidation } from "./honest.js";
+export { defaultStudySettings } from "./types.js";
+export type { StudyPatient, StudyFeatures, StudySettings } from "./types.js";
+export { twinStudyConfig } from "./config.js";
+export type { StudyConfig, PredictorSpec } from "./config.js";
+export { loadStudy } from "./load.js";
+export type { LoadedStudy } from "./load.js";
+export { prepareTwin, projectRoot } from "./prepare.js";
+export type { PreparedTwin, PrepareOptions } from "./prepare.js";
+export { studyEstimates, publishedVsReproduced } from "./results.js";
+export type { Estimate, Comparison } from "./results.js";
+export { published, paperFeatures } from "./published.js";
