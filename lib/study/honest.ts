@@ -4,10 +4,11 @@
  * CV), the rad-score refit and its Youden cut-off, and the combined Cox model (same clinical terms);
  * the resample's model is then scored on the resample itself (apparent) and on the original training
  * cohort (test). optimism = mean(apparent − test); corrected = original apparent − optimism
- * (Harrell's bootstrap). Also: how often each feature is selected, and how much of the high- vs
+ * (Harrell's bootstrap). The LASSO's CV folds inside a resample are assigned by patient, so no
+ * patient's copies sit on both sides of a fold. Also: how often each feature is selected, and how much of the high- vs
  * low-risk hazard ratio comes from choosing the cut-off on the data it is tested on.
  */
-import { createRng } from "../random/rng.js";
+import { createRng, foldIds } from "../random/rng.js";
 import { coxph } from "../survival/coxph.js";
 import { concordance } from "../survival/concordance.js";
 import { fitSignature, scoreSignature, riskGroupOf, type SignatureRow } from "./signature.js";
@@ -28,6 +29,8 @@ export interface HonestValidation {
   selectionFrequency: Record<string, number>;
   /** Number of features selected per resample. */
   nSelected: number[];
+  /** Resamples where LASSO selected nothing at the chosen λ and the first λ with a feature was used (as in the main analysis). */
+  emptySelections: number;
 }
 
 export function honestValidation(
@@ -49,6 +52,7 @@ export function honestValidation(
   const counts = new Map<string, number>();
   const nSelected: number[] = [];
   const failures: string[] = [];
+  let emptySelections = 0;
   const logHr = (t: number[], st: number[], g: ArrayLike<number>): number => {
     const f = coxph({ time: t, status: st, x: { g } });
     return f.coef[0];
@@ -56,8 +60,13 @@ export function honestValidation(
   for (let b = 0; b < s.pipelineBootstrap; b++) {
     const idx = Array.from({ length: n }, () => rng.int(n));
     const sample = idx.map((i) => rows[i]);
+    // Folds by patient: every copy of a resampled patient falls in the same CV fold.
+    const distinct = [...new Set(idx)];
+    const patientFold = new Map<number, number>();
+    foldIds(distinct.length, Math.min(s.nfolds, distinct.length), createRng(s.seed + 1 + b)).forEach((f, k) => patientFold.set(distinct[k], f));
+    const foldid = idx.map((i) => patientFold.get(i)!);
     try {
-      const sig = fitSignature(sample, features.names, s, s.seed + 1 + b);
+      const sig = fitSignature(sample, features.names, s, s.seed + 1 + b, foldid);
       const scoreB = scoreSignature(sig, sample);
       const scoreO = scoreSignature(sig, rows);
       const groupB = riskGroupOf(scoreB, sig.cutoff);
@@ -81,6 +90,7 @@ export function honestValidation(
       hrApp.push(logHr(tB, sB, groupB));
       hrTest.push(logHr(time, status, groupO));
       nSelected.push(sig.selected.length);
+      if (sig.warnings.some((w) => w.startsWith("LASSO selected no feature"))) emptySelections++;
       for (const f of sig.selected) counts.set(f, (counts.get(f) ?? 0) + 1);
     } catch (e) {
       failures.push(`resample ${b + 1}: ${(e as Error).message}`);
@@ -104,5 +114,6 @@ export function honestValidation(
     logHrRiskGroup: { apparent: hrApparent, optimism: optHr, corrected: hrApparent - optHr },
     selectionFrequency,
     nSelected,
+    emptySelections,
   };
 }

@@ -141,7 +141,7 @@ export function studyReport(x: ReportInput): ReportDocument {
       id: "honest",
       title: "Honest validation of the whole pipeline",
       blocks: [
-        { kind: "text", text: `Each of ${h.B} bootstrap resamples of the training cohort redid the ICC filter, scaling, LASSO-Cox selection with its own cross-validation, the rad-score refit and cut-off, and the combined Cox model; the resample's model was scored on itself (apparent) and on the original training cohort (test). ${h.failed} resamples could not be fitted.` },
+        { kind: "text", text: `Each of ${h.B} bootstrap resamples of the training cohort redid the ICC filter, scaling, LASSO-Cox selection with its own cross-validation, the rad-score refit and cut-off, and the combined Cox model; the resample's model was scored on itself (apparent) and on the original training cohort (test); the LASSO's folds were assigned by patient so that no patient's copies sat on both sides of a fold. ${h.failed} resamples could not be fitted; in ${h.emptySelections} LASSO selected nothing at ${r.settings.lassoRule} and the first λ with a feature was used, as in the main analysis.` },
         {
           kind: "table",
           caption: "Apparent vs optimism-corrected performance",

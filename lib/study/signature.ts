@@ -46,7 +46,11 @@ export interface Signature {
 /** Reader 1, reading 1: the values the models use (the others only serve the ICC). */
 const ANALYSIS_READING = 0;
 
-export function fitSignature(rows: SignatureRow[], names: string[], s: StudySettings, seed: number): Signature {
+/**
+ * `foldid` (1..nfolds per row) fixes the LASSO's CV folds; a bootstrap resample must pass one that keeps
+ * all copies of a patient in the same fold, or CV would test on patients it also trained on.
+ */
+export function fitSignature(rows: SignatureRow[], names: string[], s: StudySettings, seed: number, foldid?: ArrayLike<number>): Signature {
   const n = rows.length;
   const p = names.length;
   if (n < s.nfolds) throw new InputError(`fitSignature: ${n} patients cannot be split into ${s.nfolds} folds`);
@@ -66,7 +70,7 @@ export function fitSignature(rows: SignatureRow[], names: string[], s: StudySett
   const scaled = applyScaler(scaler, raw);
   const time = rows.map((r) => r.time);
   const status = rows.map((r) => r.status);
-  const cv = cvLasso(scaled.x, { time, status }, { family: "cox", nfolds: s.nfolds, seed, typeMeasure: "deviance", featureNames: kept });
+  const cv = cvLasso(scaled.x, { time, status }, { family: "cox", nfolds: s.nfolds, seed, foldid, typeMeasure: "deviance", featureNames: kept });
   let index = s.lassoRule === "lambda.min" ? cv.indexMin : cv.index1se;
   let sel = cv.path.beta[index].map((b, j) => (b !== 0 ? j : -1)).filter((j) => j >= 0);
   if (sel.length === 0) {
