@@ -18,7 +18,8 @@ import { renderReport } from "../report/html.js";
 import { exportFigures } from "../report/exportFigures.js";
 import { nomogramCalculator } from "../report/nomogramCalculator.js";
 import { analyseStudy } from "./analyse.js";
-import { honestValidation } from "./honest.js";
+import { availableParallelism } from "node:os";
+import { honestValidationParallel } from "./honest.js";
 import { studyEstimates, publishedVsReproduced } from "./results.js";
 import { studyFigures } from "./figures.js";
 import { studyReport } from "./report.js";
@@ -134,7 +135,8 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
   const result = analyseStudy(study.patients, study.features, settings, (s) => stage(s));
   stage(`honest validation: whole pipeline in ${settings.pipelineBootstrap} bootstrap resamples`);
   const bar = createProgress(settings.pipelineBootstrap, { label: "honest validation" });
-  const honest = honestValidation(study.patients, study.features, result, settings, (d) => bar.update(d));
+  const workers = Math.max(1, opts.workers ?? availableParallelism());
+  const honest = await honestValidationParallel(study.patients, study.features, result, settings, workers, (d) => bar.update(d));
   bar.finish();
 
   stage("results, report, figures");
