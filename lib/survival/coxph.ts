@@ -242,57 +242,12 @@ export function coxIteration(d: CoxDesign, beta: Float64Array, efron: boolean, u
       if (person >= 0 && stratumEnd[person] === 1) break;
     }
     if (ndead > 0) {
-      if (!efron || ndead === 1) {
-        // Breslow: all deaths see the full risk set.
-        denom += denom2;
-        loglik -= deadwt * Math.log(denom);
-        for (let i = 0; i < p; i++) {
-          a[i] += a2[i];
-          const mean = a[i] / denom;
-          u[i] -= deadwt * mean;
-          const ci = i * p;
-          for (let j = 0; j <= i; j++) {
-            cmat[ci + j] += cmat2[ci + j];
-            imat[ci + j] += (deadwt * (cmat[ci + j] - mean * a[j])) / denom;
-          }
-        }
-      } else {
-        // Efron: the tied deaths leave the risk set in ndead equal fractions f_k = (k+1)/ndead,
-        // step k seeing denom_k = denom + f_k denom2, a_k = a + f_k a2, cmat_k = cmat + f_k cmat2.
-        // Summing the ndead steps in closed form (scalar sums S*, T* over k) keeps the cost at
-        // O(p^2) per tied time instead of O(ndead p^2); the result equals R's step-by-step sums.
-        const wtave = deadwt / ndead;
-        let s0 = 0;
-        let s1 = 0;
-        let t0 = 0;
-        let t1 = 0;
-        let t2 = 0;
-        for (let k = 0; k < ndead; k++) {
-          const f = (k + 1) / ndead;
-          const dk = denom + f * denom2;
-          loglik -= wtave * Math.log(dk);
-          const inv = 1 / dk;
-          s0 += inv;
-          s1 += f * inv;
-          t0 += inv * inv;
-          t1 += f * inv * inv;
-          t2 += f * f * inv * inv;
-        }
-        for (let i = 0; i < p; i++) {
-          u[i] -= wtave * (a[i] * s0 + a2[i] * s1);
-          const ci = i * p;
-          for (let j = 0; j <= i; j++) {
-            imat[ci + j] +=
-              wtave *
-              (cmat[ci + j] * s0 + cmat2[ci + j] * s1 - (a[i] * a[j] * t0 + (a[i] * a2[j] + a2[i] * a[j]) * t1 + a2[i] * a2[j] * t2));
-          }
-        }
-        denom += denom2;
-        for (let i = 0; i < p; i++) {
-          a[i] += a2[i];
-          const ci = i * p;
-          for (let j = 0; j <= i; j++) cmat[ci + j] += cmat2[ci + j];
-        }
+      loglik += deathTerms(p, ndead, deadwt, denom, denom2, a, a2, cmat, cmat2, u, imat, efron);
+      denom += denom2;
+      for (let i = 0; i < p; i++) {
+        a[i] += a2[i];
+        const ci = i * p;
+        for (let j = 0; j <= i; j++) cmat[ci + j] += cmat2[ci + j];
       }
       a2.fill(0);
       cmat2.fill(0);
@@ -414,7 +369,10 @@ export function agIteration(d: CoxDesign, beta: Float64Array, efron: boolean, u:
  * The contribution of the deaths at one time to loglik (returned; the deaths' own
  * weight × eta is added by the caller), u and imat (lower triangle), given the risk-set sums
  * without the deaths (denom, a, cmat) and of the deaths alone (denom2, a2, cmat2). Breslow: one
- * step with everyone in; Efron: the closed form over the ndead steps (see coxIteration).
+ * step with everyone in. Efron: the tied deaths leave the risk set in ndead equal fractions
+ * f_k = (k+1)/ndead, step k seeing denom_k = denom + f_k denom2, a_k = a + f_k a2,
+ * cmat_k = cmat + f_k cmat2; summing the steps in closed form (scalar sums S*, T* over k) keeps the
+ * cost at O(p^2) per tied time instead of O(ndead p^2), and equals R's step-by-step sums.
  */
 function deathTerms(
   p: number, ndead: number, deadwt: number, denom: number, denom2: number,
