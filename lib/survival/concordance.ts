@@ -16,6 +16,7 @@ import { InputError } from "../errors.js";
 import { checkLength, survivalInput } from "./input.js";
 import { caseWeights, factorCodes, startTimes } from "./coxData.js";
 import { concordanceCounting } from "./concordanceCounting.js";
+import { Fenwick } from "./fenwick.js";
 
 /** Time weights of survival::concordance. "n" = Harrell's C (every comparable pair weighs 1). */
 export type ConcordanceTimewt = "n" | "S" | "S/G" | "n/G2";
@@ -201,29 +202,6 @@ export function tieTimes(time: Float64Array): Float64Array {
   const out = new Float64Array(time.length);
   for (let i = 0; i < time.length; i++) out[i] = canon.get(time[i]) as number;
   return out;
-}
-
-/** Fenwick (binary indexed) tree over ranks 1..m holding weights. */
-class Fenwick {
-  private readonly tree: Float64Array;
-  /** Weight at each rank alone, for the tied-on-risk count. */
-  readonly at: Float64Array;
-  total = 0;
-  constructor(private readonly m: number) {
-    this.tree = new Float64Array(m + 1);
-    this.at = new Float64Array(m + 1);
-  }
-  add(rank: number, w: number): void {
-    this.at[rank] += w;
-    this.total += w;
-    for (let r = rank; r <= this.m; r += r & -r) this.tree[r] += w;
-  }
-  /** Sum of weights at ranks < rank. */
-  below(rank: number): number {
-    let s = 0;
-    for (let r = rank - 1; r > 0; r -= r & -r) s += this.tree[r];
-    return s;
-  }
 }
 
 /** Dense ranks 1..m of x (exact ties share a rank, as R's match(x, sort(unique(x)))). */

@@ -14,6 +14,7 @@
  * change in the events tree between its entry into and its exit from the risk set.
  */
 import { InputError } from "../errors.js";
+import { Fenwick } from "./fenwick.js";
 
 export interface CountingConcordanceInput {
   /** Stop times (or plain times). */
@@ -39,26 +40,6 @@ export interface CountingConcordance {
   tiedTime: number;
   tiedBoth: number;
   n: number;
-}
-
-class WeightTree {
-  private readonly tree: Float64Array;
-  readonly at: Float64Array;
-  total = 0;
-  constructor(private readonly m: number) {
-    this.tree = new Float64Array(m + 1);
-    this.at = new Float64Array(m + 1);
-  }
-  add(rank: number, w: number): void {
-    this.at[rank] += w;
-    this.total += w;
-    for (let r = rank; r <= this.m; r += r & -r) this.tree[r] += w;
-  }
-  below(rank: number): number {
-    let s = 0;
-    for (let r = rank - 1; r > 0; r -= r & -r) s += this.tree[r];
-    return s;
-  }
 }
 
 export function concordanceCounting(input: CountingConcordanceInput): CountingConcordance {
@@ -93,8 +74,8 @@ export function concordanceCounting(input: CountingConcordanceInput): CountingCo
     sortedRisk.forEach((v, k) => rankOf.set(v, k + 1));
     const rank = (i: number) => rankOf.get(risk[i]) as number;
     const m = sortedRisk.length;
-    const atRisk = new WeightTree(m);
-    const events = new WeightTree(m);
+    const atRisk = new Fenwick(m);
+    const events = new Fenwick(m);
     const inRisk = new Uint8Array(n);
     const enter = (i: number): void => {
       const r = rank(i);
