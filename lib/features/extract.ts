@@ -20,6 +20,7 @@ import { InputError } from "../errors.js";
 import { checkSameGrid, gridDifference, voxelToWorld } from "../imaging/grid.js";
 import type { Volume } from "../imaging/volume.js";
 import { discretise, resample, resegment, toProcessedRoi } from "./process/index.js";
+import { maskBoundingBox } from "./process/crop.js";
 import type { ProcessedRoi, TextureAggregation } from "./roi.js";
 import { firstOrderFeatures } from "./firstOrder.js";
 import { textureFeatures } from "./texture/index.js";
@@ -198,20 +199,9 @@ function checkMaskGrid(image: Volume, mask: Volume): void {
     const corners: [number, number, number][] = [];
     if (sel) {
       // Bounding box of the ROI voxels (in voxel indices), then its corners.
-      const a = [Infinity, Infinity, Infinity];
-      const b = [-1, -1, -1];
-      for (let k = 0, idx = 0; k < nz; k++)
-        for (let j = 0; j < ny; j++)
-          for (let i = 0; i < nx; i++, idx++) {
-            if (!(sel[idx] >= 0.5)) continue;
-            if (i < a[0]) a[0] = i;
-            if (i > b[0]) b[0] = i;
-            if (j < a[1]) a[1] = j;
-            if (j > b[1]) b[1] = j;
-            if (k < a[2]) a[2] = k;
-            if (k > b[2]) b[2] = k;
-          }
-      if (b[0] < 0) return null;
+      const box = maskBoundingBox(sel, v.dims);
+      if (box === null) return null;
+      const { lo: a, hi: b } = box;
       for (const i of [a[0] - 0.5, b[0] + 0.5]) for (const j of [a[1] - 0.5, b[1] + 0.5]) for (const k of [a[2] - 0.5, b[2] + 0.5]) corners.push([i, j, k]);
     } else {
       for (const i of [-0.5, nx - 0.5]) for (const j of [-0.5, ny - 0.5]) for (const k of [-0.5, nz - 0.5]) corners.push([i, j, k]);
