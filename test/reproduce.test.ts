@@ -4,7 +4,7 @@
 // sizes are reduced (B = 20, 2 pipeline resamples) to keep the test short; `npm start` uses the defaults.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { reproduce } from "../lib/study/reproduce.js";
@@ -57,10 +57,9 @@ test("reproduce: results, determinism, report, figures and --config", { timeout:
   }
   assert.ok(second.peakMemoryMb > 0);
 
-  // The same study through --config (a user's own study): the twin folder with a study.json.
-  const twinDir = join(root, "out", "twin-7");
-  const configPath = join(twinDir, "study.json");
-  writeFileSync(configPath, JSON.stringify(twinStudyConfig, null, 2));
+  // The same study through --config (a user's own study): the study.json that `radsurv twin` writes.
+  const configPath = join(root, "out", "twin-7", "study.json");
+  assert.deepEqual(JSON.parse(readFileSync(configPath, "utf8")), JSON.parse(JSON.stringify(twinStudyConfig)));
   const c = mkdtempSync(join(tmpdir(), "repro-c-"));
   await reproduce({ out: c, seed: 7, config: configPath, notebooks: false, figures: false, settings, log: quiet });
   const rc = JSON.parse(readFileSync(join(c, "results.json"), "utf8"));

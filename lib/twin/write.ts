@@ -9,6 +9,7 @@
  *   masks/<id>_reader<r>_reading<m>.nii.gz       2 readers × 2 readings
  *   manifest.csv                                 patient, imageDir, maskPath, reader, reading
  *   lesions.csv                                  the true lesions behind the images (latent truth)
+ *   study.json                                   the twin as a `radsurv reproduce --config` study (a template)
  *   twin.json                                    seed, generator, top-level files
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -17,6 +18,7 @@ import { toCsv } from "../table/writeCsv.js";
 import { twinTables, type TwinTables } from "./cohort.js";
 import { patientImages, patientStreams, selectIds, writePatientDicom, type TwinPatientImages } from "./images.js";
 import { writeNifti } from "../imaging/writeNifti.js";
+import { twinStudyConfig } from "../study/config.js";
 
 export interface TwinFiles {
   dir: string;
@@ -84,6 +86,8 @@ export function writeTwin(dir: string, seed: number, options: TwinOptions = {}):
     }
     put("manifest.csv", toCsv(manifest));
     put("lesions.csv", toCsv(lesions));
+    // The twin as a study configuration: `radsurv reproduce --config <dir>/study.json`, and a template for one's own study.
+    put("study.json", JSON.stringify(twinStudyConfig, null, 2) + "\n");
   }
   const json: Record<string, unknown> = { seed, generator: "radsurv twin", files: [...files] };
   if (withImages) json.images = { patients: ids.length, series: "images/<id>/", masks: "masks/<id>_reader<r>_reading<m>.nii.gz", manifest: "manifest.csv" };
