@@ -15,3 +15,6 @@ export type { PreparedTwin, PrepareOptions } from "./prepare.js";
 export { studyEstimates, publishedVsReproduced } from "./results.js";
 export type { Estimate, Comparison } from "./results.js";
 export { published, paperFeatures } from "./published.js";
+export { reproduce } from "./reproduce.js";
+export type { ReproduceOptions, ReproduceSummary } from "./reproduce.js";
+export { honestValidationParallel } from "./honest.js";
