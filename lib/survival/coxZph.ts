@@ -10,7 +10,7 @@
  */
 import { InputError } from "../errors.js";
 import { pchisq } from "../stats/distributions.js";
-import { cholesky, choleskySolve, timeOrder, type CoxphFit } from "./coxph.js";
+import { addToRiskSums, cholesky, choleskySolve, timeOrder, type CoxphFit } from "./coxph.js";
 import { sortRows } from "./coxData.js";
 
 export type ZphTransform = "km" | "identity";
@@ -148,10 +148,7 @@ export function coxZph(fit: CoxphFit, options: { transform?: ZphTransform } = {}
           }
           const rk = risk[q];
           denom -= rk;
-          for (let i = 0; i < p; i++) {
-            a[i] -= rk * x[q * p + i];
-            for (let j = 0; j <= i; j++) cmat[i * p + j] -= rk * x[q * p + i] * x[q * p + j];
-          }
+          addToRiskSums(-rk, x, q * p, p, a, cmat);
         }
       }
       let ndead = 0;
@@ -163,19 +160,13 @@ export function coxZph(fit: CoxphFit, options: { transform?: ZphTransform } = {}
         nrisk++;
         if (sStatus[r] === 0) {
           denom += rk;
-          for (let i = 0; i < p; i++) {
-            a[i] += rk * x[row + i];
-            for (let j = 0; j <= i; j++) cmat[i * p + j] += rk * x[row + i] * x[row + j];
-          }
+          addToRiskSums(rk, x, row, p, a, cmat);
         } else {
           ndead++;
           deadwt += w[r];
           denom2 += rk;
-          for (let i = 0; i < p; i++) {
-            u2[i] += g * w[r] * x[row + i];
-            a2[i] += rk * x[row + i];
-            for (let j = 0; j <= i; j++) cmat2[i * p + j] += rk * x[row + i] * x[row + j];
-          }
+          for (let i = 0; i < p; i++) u2[i] += g * w[r] * x[row + i];
+          addToRiskSums(rk, x, row, p, a2, cmat2);
         }
       }
       if (ndead === 0) continue;

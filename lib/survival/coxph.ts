@@ -189,6 +189,19 @@ export function timeOrder(time: ArrayLike<number>): Int32Array {
  * Log partial likelihood at `beta`, with the score vector `u` and the information matrix
  * `imat` (p × p, full symmetric) written into the given buffers.
  */
+/**
+ * Adds w·x_row to `a` and w·x_row·x_rowᵀ to the lower triangle of `cmat` (row-major p × p): a row
+ * entering the risk-set sums (w = its risk), or leaving them (w = −risk).
+ */
+export function addToRiskSums(w: number, x: Float64Array, row: number, p: number, a: Float64Array, cmat: Float64Array): void {
+  for (let i = 0; i < p; i++) {
+    const rx = w * x[row + i];
+    a[i] += rx;
+    const ci = i * p;
+    for (let j = 0; j <= i; j++) cmat[ci + j] += rx * x[row + j];
+  }
+}
+
 export function coxIteration(d: CoxDesign, beta: Float64Array, efron: boolean, u: Float64Array, imat: Float64Array): number {
   const { n, p, time, status, x, weights, offset, stratumEnd } = d;
   const a = new Float64Array(p);
@@ -218,25 +231,14 @@ export function coxIteration(d: CoxDesign, beta: Float64Array, efron: boolean, u
       const risk = Math.exp(zbeta) * weights[person];
       if (status[person] === 0) {
         denom += risk;
-        for (let i = 0; i < p; i++) {
-          const rx = risk * x[row + i];
-          a[i] += rx;
-          const ci = i * p;
-          for (let j = 0; j <= i; j++) cmat[ci + j] += rx * x[row + j];
-        }
+        addToRiskSums(risk, x, row, p, a, cmat);
       } else {
         ndead++;
         deadwt += weights[person];
         denom2 += risk;
         loglik += weights[person] * zbeta;
-        for (let i = 0; i < p; i++) {
-          const xi = x[row + i];
-          u[i] += weights[person] * xi;
-          const rx = risk * xi;
-          a2[i] += rx;
-          const ci = i * p;
-          for (let j = 0; j <= i; j++) cmat2[ci + j] += rx * x[row + j];
-        }
+        for (let i = 0; i < p; i++) u[i] += weights[person] * x[row + i];
+        addToRiskSums(risk, x, row, p, a2, cmat2);
       }
       person--;
       if (person >= 0 && stratumEnd[person] === 1) break;
@@ -312,12 +314,7 @@ export function agIteration(d: CoxDesign, beta: Float64Array, efron: boolean, u:
       const rk = risk[q];
       denom -= rk;
       const row = q * p;
-      for (let i = 0; i < p; i++) {
-        const rx = rk * x[row + i];
-        a[i] -= rx;
-        const ci = i * p;
-        for (let j = 0; j <= i; j++) cmat[ci + j] -= rx * x[row + j];
-      }
+      addToRiskSums(-rk, x, row, p, a, cmat);
     }
     let ndead = 0;
     let deadwt = 0;
@@ -328,25 +325,14 @@ export function agIteration(d: CoxDesign, beta: Float64Array, efron: boolean, u:
       nrisk++;
       if (status[person] === 0) {
         denom += rk;
-        for (let i = 0; i < p; i++) {
-          const rx = rk * x[row + i];
-          a[i] += rx;
-          const ci = i * p;
-          for (let j = 0; j <= i; j++) cmat[ci + j] += rx * x[row + j];
-        }
+        addToRiskSums(rk, x, row, p, a, cmat);
       } else {
         ndead++;
         deadwt += weights[person];
         denom2 += rk;
         loglik += weights[person] * eta[person];
-        for (let i = 0; i < p; i++) {
-          const xi = x[row + i];
-          u[i] += weights[person] * xi;
-          const rx = rk * xi;
-          a2[i] += rx;
-          const ci = i * p;
-          for (let j = 0; j <= i; j++) cmat2[ci + j] += rx * x[row + j];
-        }
+        for (let i = 0; i < p; i++) u[i] += weights[person] * x[row + i];
+        addToRiskSums(rk, x, row, p, a2, cmat2);
       }
       person--;
       if (person >= 0 && stratumEnd[person] === 1) break;
