@@ -249,6 +249,11 @@ export function suffixed(rec: Record<string, number>, suffix: string): Record<st
  * Neighbour offsets within Chebyshev distance `distance`, centre excluded; in-plane only when `planar`.
  * Returned as parallel arrays so the voxel loops stay on typed arrays.
  */
+/** Linear-index offsets of a neighbourhood's voxels on an nx × ny × … grid (x fastest). */
+export function linearOffsets(nb: { dx: Int32Array; dy: Int32Array; dz: Int32Array }, nx: number, ny: number): Int32Array {
+  return Int32Array.from(nb.dx, (dx, q) => dx + nx * (nb.dy[q] + ny * nb.dz[q]));
+}
+
 export function chebyshevNeighbourhood(distance: number, planar: boolean): { dx: Int32Array; dy: Int32Array; dz: Int32Array } {
   const dx: number[] = [], dy: number[] = [], dz: number[] = [];
   const zr = planar ? 0 : distance;

@@ -5,7 +5,7 @@
  */
 import type { DiscretisedRoi } from "../roi.js";
 import {
-  chebyshevNeighbourhood, checkPositiveInt, checkSlice, runLikeFeatures, unitColumns, type CountMatrix,
+  chebyshevNeighbourhood, linearOffsets, checkPositiveInt, checkSlice, runLikeFeatures, unitColumns, type CountMatrix,
 } from "./common.js";
 
 export interface DependenceMatrix extends CountMatrix {
@@ -27,8 +27,7 @@ export function ngldmMatrix(
   const planar = slice !== undefined;
   const nb = chebyshevNeighbourhood(distance, planar);
   const nn = nb.dx.length;
-  const off = new Int32Array(nn);
-  for (let q = 0; q < nn; q++) off[q] = nb.dx[q] + nx * (nb.dy[q] + ny * nb.dz[q]);
+  const off = linearOffsets(nb, nx, ny);
   const nCols = nn + 1;
   const counts = new Float64Array(ng * nCols);
   let nVoxels = 0;

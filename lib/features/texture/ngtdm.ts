@@ -4,7 +4,7 @@
  * neighbourhood need not be complete, only non-empty); in 2-D it stays within the slice.
  */
 import type { DiscretisedRoi } from "../roi.js";
-import { chebyshevNeighbourhood, checkPositiveInt, checkSlice } from "./common.js";
+import { chebyshevNeighbourhood, linearOffsets, checkPositiveInt, checkSlice } from "./common.js";
 
 /** s_i (sum of |i − neighbourhood mean|) and n_i (voxels with a non-empty neighbourhood) per grey level 1..Ng. */
 export interface NgtdmMatrix {
@@ -23,8 +23,7 @@ export function ngtdmMatrix(roi: DiscretisedRoi, opts: { distance?: number; slic
   const planar = slice !== undefined;
   const nb = chebyshevNeighbourhood(distance, planar);
   const nn = nb.dx.length;
-  const off = new Int32Array(nn);
-  for (let q = 0; q < nn; q++) off[q] = nb.dx[q] + nx * (nb.dy[q] + ny * nb.dz[q]);
+  const off = linearOffsets(nb, nx, ny);
   const s = new Float64Array(ng);
   const n = new Float64Array(ng);
   const z0 = slice ?? 0, z1 = slice === undefined ? nz : slice + 1;
